@@ -1,0 +1,64 @@
+# deepvision: the two commands a fresh machine needs are `make lab` and `make test`.
+# Both create .venv/ and install the course into it first (a minute or two, once).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.deepvision-installed
+# The real datasets live beside the repository in ../shared/data (CI); learners can set
+# DEEPVISION_DATA_DIR themselves or let Keras download.
+SHARED_DATA = $(abspath ../shared/data)
+DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist.npz),$(SHARED_DATA),$(DEEPVISION_DATA_DIR))
+ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root,)
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: setup lab test test-fast lint chapters check-notebooks strip browser benchmarks clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[course,instructor,test]"
+	touch $(STAMP)
+
+## Open the course in JupyterLab (student notebooks in chapters/).
+lab: setup
+	DEEPVISION_DATA_DIR=$(DATA_DIR) $(BIN)/jupyter lab chapters/ $(ALLOW_ROOT)
+
+## Run the whole test suite in quick mode: library, checkers, every notebook, nbgrader, browser.
+test: setup browser
+	DEEPVISION_QUICK=1 DEEPVISION_DATA_DIR=$(DATA_DIR) $(BIN)/python -m pytest
+
+## The unit tests only (no notebooks, no nbgrader, no browser): seconds, for the edit loop.
+test-fast: setup
+	DEEPVISION_QUICK=1 DEEPVISION_DATA_DIR=$(DATA_DIR) $(BIN)/python -m pytest \
+		-m "not notebook and not nbgrader and not browser"
+
+lint: setup
+	$(BIN)/ruff check lib tests autograder solutions benchmarks
+
+## Regenerate chapters/ (student notebooks) from solutions/ with nbgrader; strips outputs.
+chapters: setup
+	$(BIN)/python -m deepvision.build generate
+
+check-notebooks: setup
+	$(BIN)/python -m deepvision.build check
+
+strip: setup
+	$(BIN)/python -m deepvision.build strip
+
+## Debian's Chromium for the browser test (never `playwright install`); skipped if unavailable.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the browser test"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "could not install chromium: the browser test will be skipped"; \
+	else echo "chromium not found and cannot be installed here: the browser test will be skipped"; fi
+
+benchmarks: setup
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache

@@ -1,0 +1,26 @@
+"""Checkers that grade the exercises (learner self-checks and nbgrader's locked test cells).
+
+Every checker takes the learner's function (or model) and returns a
+:class:`~deepvision.checks._core.CheckResult`: truthy when correct, shown as one line with a
+hint when not. Each checker is itself tested against the reference and plausible wrong answers.
+"""
+
+from deepvision.checks._core import CheckResult
+from deepvision.checks.ch01 import (
+    check_cross_entropy,
+    check_gradient_descent_step,
+    check_l2_penalty,
+    check_linear_regression,
+    check_mse,
+    check_softmax,
+)
+
+__all__ = [
+    "CheckResult",
+    "check_cross_entropy",
+    "check_gradient_descent_step",
+    "check_l2_penalty",
+    "check_linear_regression",
+    "check_mse",
+    "check_softmax",
+]

@@ -1,0 +1,5 @@
+"""Keras 3 builders for the course's networks: each a function that returns a ``keras.Model``.
+
+Every layer is named from the builder's ``name`` prefix, as keras.applications does, and the
+tests pin each network's parameter count.
+"""

@@ -1,0 +1,32 @@
+"""Reference implementations: pure numpy functions in Keras layouts.
+
+Reach every function as ``deepvision.ops.<name>``. One topic per module; each function's
+docstring says where it is taught.
+"""
+
+from deepvision.ops.activations import softmax
+from deepvision.ops.losses import cross_entropy, l1_penalty, l2_penalty, mse
+from deepvision.ops.optim import gradient_descent_step
+from deepvision.ops.regression import (
+    linear_predict,
+    linear_regression_fit,
+    mse_gradients,
+    polynomial_features,
+    polynomial_fit,
+    polynomial_predict,
+)
+
+__all__ = [
+    "cross_entropy",
+    "gradient_descent_step",
+    "l1_penalty",
+    "l2_penalty",
+    "linear_predict",
+    "linear_regression_fit",
+    "mse",
+    "mse_gradients",
+    "polynomial_features",
+    "polynomial_fit",
+    "polynomial_predict",
+    "softmax",
+]

@@ -1,0 +1,59 @@
+"""Executing course notebooks headless, for the tests."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def solution_notebooks():
+    return sorted((ROOT / "solutions").glob("ch*/*.ipynb"))
+
+
+def student_notebooks():
+    return sorted((ROOT / "chapters").glob("ch*/*.ipynb"))
+
+
+def nbgrader_meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def execute(path, timeout=600):
+    """Run a notebook top to bottom in a fresh kernel, errors allowed.
+
+    Returns:
+        ``(notebook, seconds)``: the executed notebook and its wall time.
+    """
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
+        resources={"metadata": {"path": str(Path(path).parent)}},
+    )
+    start = time.perf_counter()
+    client.execute()
+    return notebook, time.perf_counter() - start
+
+
+def errors(notebook):
+    """(cell index, cell, error output) for every cell that raised."""
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                found.append((index, cell, output))
+    return found
+
+
+def record_time(name, seconds):
+    """Append a notebook's wall time to build/notebook-times.json (read by the closing notes)."""
+    out = ROOT / "build" / "notebook-times.json"
+    out.parent.mkdir(exist_ok=True)
+    times = json.loads(out.read_text()) if out.exists() else {}
+    times[name] = round(seconds, 1)
+    out.write_text(json.dumps(times, indent=1, sort_keys=True) + "\n")

@@ -39,6 +39,8 @@ BUDGETS: dict[str, tuple[Budget, Budget]] = {
     "cifar10": (Budget(0, None, None), Budget(0, 1000, 200)),
     # Chapter 01: linear regression by gradient descent (steps, not epochs).
     "ch01_linear_regression": (Budget(500, 200, None), Budget(200, 200, None)),
+    # Chapter 03: the from-scratch numpy MLP on MNIST (epochs, train and test images).
+    "ch03_numpy_mlp": (Budget(5, None, None), Budget(4, 2000, 500)),
 }
 
 

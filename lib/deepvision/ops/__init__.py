@@ -4,7 +4,17 @@ Reach every function as ``deepvision.ops.<name>``. One topic per module; each fu
 docstring says where it is taught.
 """
 
-from deepvision.ops.activations import softmax
+from deepvision.ops.activations import (
+    relu,
+    relu_derivative,
+    sigmoid,
+    sigmoid_derivative,
+    softmax,
+    step,
+    step_derivative,
+)
+from deepvision.ops.dense import dense_backward, dense_forward
+from deepvision.ops.labels import one_hot
 from deepvision.ops.losses import cross_entropy, l1_penalty, l2_penalty, mse
 from deepvision.ops.optim import gradient_descent_step
 from deepvision.ops.regression import (
@@ -29,4 +39,13 @@ __all__ = [
     "polynomial_fit",
     "polynomial_predict",
     "softmax",
+    "dense_backward",
+    "dense_forward",
+    "one_hot",
+    "relu",
+    "relu_derivative",
+    "sigmoid",
+    "sigmoid_derivative",
+    "step",
+    "step_derivative",
 ]

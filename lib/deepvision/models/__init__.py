@@ -3,3 +3,11 @@
 Every layer is named from the builder's ``name`` prefix, as keras.applications does, and the
 tests pin each network's parameter count.
 """
+
+from deepvision.models.mlp import mlp_functional, mlp_parameter_count, mlp_sequential
+
+__all__ = [
+    "mlp_functional",
+    "mlp_parameter_count",
+    "mlp_sequential",
+]

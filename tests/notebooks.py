@@ -32,7 +32,10 @@ def execute(path, timeout=600):
     """
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=True,
         resources={"metadata": {"path": str(Path(path).parent)}},
     )
     start = time.perf_counter()

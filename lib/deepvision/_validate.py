@@ -12,11 +12,15 @@ def float_array(value, name, ndim=None, min_ndim=None):
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"{name}: expected an array of numbers, got {type(value).__name__}") from error
+        raise ValueError(
+            f"{name}: expected an array of numbers, got {type(value).__name__}"
+        ) from error
     if ndim is not None and array.ndim != ndim:
         raise ValueError(f"{name}: expected {ndim} dimensions, got shape {array.shape}")
     if min_ndim is not None and array.ndim < min_ndim:
-        raise ValueError(f"{name}: expected at least {min_ndim} dimensions, got shape {array.shape}")
+        raise ValueError(
+            f"{name}: expected at least {min_ndim} dimensions, got shape {array.shape}"
+        )
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name}: contains NaN or infinity")
     return array

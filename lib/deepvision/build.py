@@ -38,7 +38,9 @@ def repo_root() -> Path:
 def assignments(root: Path | None = None) -> list[str]:
     """Chapter ids that have a solutions folder, sorted: ['ch01', 'ch02', ...]."""
     root = root or repo_root()
-    return sorted(p.name for p in (root / "solutions").iterdir() if p.is_dir() and p.name[:2] == "ch")
+    return sorted(
+        p.name for p in (root / "solutions").iterdir() if p.is_dir() and p.name[:2] == "ch"
+    )
 
 
 def nbgrader_env(course_root: Path, gradebook: Path) -> dict:
@@ -56,8 +58,12 @@ def nbgrader(args, course_root: Path, gradebook: Path, root: Path | None = None,
     root = root or repo_root()
     command = [os.path.join(os.path.dirname(sys.executable), "nbgrader"), *args]
     return subprocess.run(
-        command, cwd=root / "autograder", env=nbgrader_env(course_root, gradebook),
-        capture_output=True, text=True, **kwargs,
+        command,
+        cwd=root / "autograder",
+        env=nbgrader_env(course_root, gradebook),
+        capture_output=True,
+        text=True,
+        **kwargs,
     )
 
 
@@ -77,13 +83,16 @@ def generate(target: Path, chapter_ids=None, root: Path | None = None) -> list[P
         shutil.copytree(root / "solutions", scratch / "solutions")
         for chapter in chapter_ids:
             if not (root / "solutions" / chapter).is_dir():
-                raise ValueError(f"chapter: no folder solutions/{chapter}; have {assignments(root)}")
+                raise ValueError(
+                    f"chapter: no folder solutions/{chapter}; have {assignments(root)}"
+                )
             result = nbgrader(
                 ["generate_assignment", chapter, "--force"], scratch, scratch / "gradebook.db", root
             )
             if result.returncode != 0:
                 raise RuntimeError(
-                    f"nbgrader generate_assignment {chapter} failed:\n{result.stdout}{result.stderr}"
+                    f"nbgrader generate_assignment {chapter} failed:\n"
+                    f"{result.stdout}{result.stderr}"
                 )
             destination = Path(target) / chapter
             if destination.exists():
@@ -155,8 +164,11 @@ def problems(root: Path | None = None) -> list[str]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m deepvision.build", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m deepvision.build",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     generate_parser = sub.add_parser("generate", help="regenerate chapters/ from solutions/")
     generate_parser.add_argument("chapters", nargs="*", help="chapter ids (default: all)")

@@ -41,6 +41,8 @@ BUDGETS: dict[str, tuple[Budget, Budget]] = {
     "ch01_linear_regression": (Budget(500, 200, None), Budget(200, 200, None)),
     # Chapter 03: the from-scratch numpy MLP on MNIST (epochs, train and test images).
     "ch03_numpy_mlp": (Budget(5, None, None), Budget(4, 2000, 500)),
+    # Chapter 06: the book's MNIST CNN (epochs, train and test images).
+    "ch06_mnist_cnn": (Budget(3, None, None), Budget(1, 600, 300)),
 }
 
 

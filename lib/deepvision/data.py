@@ -84,7 +84,8 @@ def stratified_indices(labels, n, seed=0):
         quota[k] += 1
     rng = np.random.default_rng(seed)
     picked = [
-        rng.permutation(np.flatnonzero(labels == c))[:q] for c, q in zip(classes, quota, strict=True)
+        rng.permutation(np.flatnonzero(labels == c))[:q]
+        for c, q in zip(classes, quota, strict=True)
     ]
     return np.sort(np.concatenate(picked))
 
@@ -126,7 +127,7 @@ def _read_npz(name, path):
         if x.shape[1:] != image_shape or y.shape != (x.shape[0], *label_suffix):
             raise DatasetUnavailableError(
                 f"{path}: x_{split} has shape {x.shape} and y_{split} {y.shape}; expected "
-                f"(N, {', '.join(map(str, image_shape))}) and (N{''.join(', 1' for _ in label_suffix)})"
+                f"(N, {', '.join(map(str, image_shape))}) and (N{', 1' * len(label_suffix)})"
             )
     return (parts["x_train"], parts["y_train"]), (parts["x_test"], parts["y_test"])
 

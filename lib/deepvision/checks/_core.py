@@ -34,9 +34,7 @@ class CheckResult:
     def _repr_html_(self):
         colour = "#1a7f37" if self.passed else "#cf222e"
         mark = "✔" if self.passed else "✘"
-        text = (
-            self.message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        )
+        text = self.message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         return (
             f'<div style="color:{colour};font-family:monospace;white-space:pre-wrap">'
             f"<b>{mark} {self.name}</b>: {text}</div>"
@@ -70,6 +68,8 @@ def call(name, function, *args, **kwargs):
 
 def as_array(name, value, shape=None):
     """A learner's return value as a float array of the expected shape, or a CaseFailed."""
+    if value is None:
+        raise CaseFailed(f"{name} returned None: did you forget the `return` statement?")
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:

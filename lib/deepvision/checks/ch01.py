@@ -31,7 +31,9 @@ def check_softmax(softmax):
                 "exponential by the sum of all of them"
             )
         else:
-            raise CaseFailed(f"for scores [9, 6] expected [0.9526, 0.0474], got {np.round(book, 4)}")
+            raise CaseFailed(
+                f"for scores [9, 6] expected [0.9526, 0.0474], got {np.round(book, 4)}"
+            )
         rng = np.random.default_rng(1)
         batch = rng.normal(size=(4, 5)) * 3
         got = as_array(name, call(name, softmax, batch.copy()), batch.shape)
@@ -46,7 +48,9 @@ def check_softmax(softmax):
                     "on a batch of shape (4, 5) the whole array sums to 1; each row should: "
                     "sum along the last axis with keepdims=True"
                 )
-            raise CaseFailed("on a batch of shape (4, 5) each row should be the softmax of that row")
+            raise CaseFailed(
+                "on a batch of shape (4, 5) each row should be the softmax of that row"
+            )
         large = np.array([[1000.0, 999.0, 990.0], [-1000.0, -1001.0, -1010.0]])
         with np.errstate(all="ignore"):
             got = as_array(name, call(name, softmax, large.copy()), large.shape)
@@ -79,16 +83,22 @@ def check_cross_entropy(cross_entropy):
         if np.isclose(book, -np.log(0.953), rtol=1e-3):
             raise CaseFailed("you took the probability of the wrong class; index with the label")
         if not np.isclose(book, -np.log(0.047), rtol=1e-4):
-            raise CaseFailed(f"for probs [[0.953, 0.047]] and label 1 expected 3.058, got {book:.4g}")
+            raise CaseFailed(
+                f"for probs [[0.953, 0.047]] and label 1 expected 3.058, got {book:.4g}"
+            )
         rng = np.random.default_rng(2)
         probs = ops.softmax(rng.normal(size=(6, 4)))
         labels = np.array([0, 3, 1, 2, 3, 0])
         got = float(as_array(name, call(name, cross_entropy, probs.copy(), labels.copy()), ()))
         expected = ops.cross_entropy(probs, labels)
         if np.isclose(got, expected * len(labels)):
-            raise CaseFailed("for a batch of 6 you returned the sum; return the mean over the batch")
+            raise CaseFailed(
+                "for a batch of 6 you returned the sum; return the mean over the batch"
+            )
         if np.isclose(got, -np.mean(np.log(probs.max(axis=1)))):
-            raise CaseFailed("you used the highest probability; use the probability of the true label")
+            raise CaseFailed(
+                "you used the highest probability; use the probability of the true label"
+            )
         if not np.isclose(got, expected, rtol=1e-6):
             raise CaseFailed(f"for a batch of 6 expected {expected:.6f}, got {got:.6f}")
         return "natural log, true class, mean over the batch"
@@ -163,7 +173,9 @@ def check_gradient_descent_step(gradient_descent_step):
         )
         expected = theta - 0.1 * grad
         if close(got, theta + 0.1 * grad):
-            raise CaseFailed("you stepped uphill: subtract lr * grad, the gradient points up the slope")
+            raise CaseFailed(
+                "you stepped uphill: subtract lr * grad, the gradient points up the slope"
+            )
         if close(got, theta - grad):
             raise CaseFailed("you forgot to multiply the gradient by the learning rate")
         if close(got, theta - 0.1):
@@ -189,8 +201,11 @@ def check_linear_regression(train_linear_regression):
             raise CaseFailed("return a tuple (theta, beta)")
         theta = as_array(name + " theta", result[0], (2,))
         beta = float(as_array(name + " beta", result[1], ()))
-        if not np.all(np.isfinite(theta)) or not np.isfinite(beta):
-            raise CaseFailed("the parameters blew up to inf/NaN: check the sign of the update")
+        if not np.all(np.isfinite(theta)) or not np.isfinite(beta) or np.abs(theta).max() > 1e6:
+            raise CaseFailed(
+                "the parameters blew up (huge, inf or NaN): check the sign of the update "
+                "(subtract lr * gradient) and the size of the gradient (divide by N)"
+            )
         if np.allclose(beta, 0.0) and not np.allclose(theta, 0.0):
             raise CaseFailed("beta stayed at 0: update the bias with its own gradient too")
         if not (np.allclose(theta, true_theta, atol=0.05) and abs(beta - true_beta) < 0.05):

@@ -97,7 +97,9 @@ def describe_model(model):
 
 
 def _format(layer):
-    settings = ", ".join(f"{k}={v!r}" for k, v in layer.items() if k not in ("type", "output_shape"))
+    settings = ", ".join(
+        f"{k}={v!r}" for k, v in layer.items() if k not in ("type", "output_shape")
+    )
     return f"{layer['type']}({settings})"
 
 
@@ -134,9 +136,7 @@ def check_model(model, expected, name="model"):
             )
         for index, (mine, theirs) in enumerate(zip(got_layers, want_layers, strict=True), 1):
             if mine["type"] != theirs["type"]:
-                raise CaseFailed(
-                    f"layer {index} is a {mine['type']}; expected {_format(theirs)}"
-                )
+                raise CaseFailed(f"layer {index} is a {mine['type']}; expected {_format(theirs)}")
             for key, value in theirs.items():
                 if key == "output_shape" or key == "type":
                     continue
@@ -151,7 +151,9 @@ def check_model(model, expected, name="model"):
                     f"expected {theirs['output_shape']}"
                 )
         if got["params"] != want["params"]:
-            raise CaseFailed(f"{name} has {got['params']:,} parameters; expected {want['params']:,}")
+            raise CaseFailed(
+                f"{name} has {got['params']:,} parameters; expected {want['params']:,}"
+            )
         return f"{len(want_layers)} layers and {want['params']:,} parameters, as expected"
 
     return run(name, cases)

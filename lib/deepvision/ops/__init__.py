@@ -13,10 +13,18 @@ from deepvision.ops.activations import (
     step,
     step_derivative,
 )
+from deepvision.ops.conv import (
+    conv1d,
+    conv2d,
+    conv2d_backward,
+    conv2d_forward,
+    conv2d_naive,
+)
 from deepvision.ops.dense import dense_backward, dense_forward
 from deepvision.ops.labels import one_hot
 from deepvision.ops.losses import cross_entropy, l1_penalty, l2_penalty, mse
 from deepvision.ops.optim import gradient_descent_step
+from deepvision.ops.pooling import avg_pool2d, max_pool2d
 from deepvision.ops.regression import (
     linear_predict,
     linear_regression_fit,
@@ -27,7 +35,16 @@ from deepvision.ops.regression import (
 )
 
 __all__ = [
+    "avg_pool2d",
+    "conv1d",
+    "conv2d",
+    "conv2d_backward",
+    "conv2d_forward",
+    "conv2d_naive",
+    "max_pool2d",
     "cross_entropy",
+    "dense_backward",
+    "dense_forward",
     "gradient_descent_step",
     "l1_penalty",
     "l2_penalty",
@@ -39,8 +56,6 @@ __all__ = [
     "polynomial_fit",
     "polynomial_predict",
     "softmax",
-    "dense_backward",
-    "dense_forward",
     "one_hot",
     "relu",
     "relu_derivative",

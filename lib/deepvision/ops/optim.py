@@ -22,12 +22,16 @@ def gradient_descent_step(params, grads, lr):
     lr = positive_number(lr, "lr")
     if isinstance(params, dict):
         if not isinstance(grads, dict) or set(grads) != set(params):
-            raise ValueError(f"grads: expected a dict with keys {sorted(params)}, got {grads!r:.80}")
+            raise ValueError(
+                f"grads: expected a dict with keys {sorted(params)}, got {grads!r:.80}"
+            )
         return {key: _step(params[key], grads[key], lr, f"[{key!r}]") for key in params}
     if isinstance(params, (list, tuple)):
         if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
             raise ValueError(f"grads: expected a list of {len(params)} arrays, like params")
-        return type(params)(_step(p, g, lr, f"[{i}]") for i, (p, g) in enumerate(zip(params, grads)))
+        return type(params)(
+            _step(p, g, lr, f"[{i}]") for i, (p, g) in enumerate(zip(params, grads, strict=True))
+        )
     return _step(params, grads, lr, "")
 
 

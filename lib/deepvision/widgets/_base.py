@@ -17,7 +17,8 @@ def interactive_figure(draw, controls, columns=None):
         columns: Optional list of lists of names, to lay the controls out in columns.
 
     Returns:
-        ``ipywidgets.VBox``; its ``.update()`` redraws, its ``.controls`` are the widgets.
+        ``ipywidgets.VBox``; its ``.update()`` redraws, its ``.controls`` are the widgets and
+        ``.drawn`` holds the values of the last drawing.
     """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
@@ -25,6 +26,7 @@ def interactive_figure(draw, controls, columns=None):
     output = widgets.Output()
 
     def update(_change=None):
+        box.drawn = {key: control.value for key, control in controls.items()}
         with output:
             output.clear_output(wait=True)
             draw(**{key: control.value for key, control in controls.items()})
@@ -37,6 +39,7 @@ def interactive_figure(draw, controls, columns=None):
     else:
         layout = widgets.VBox(list(controls.values()))
     box = widgets.VBox([layout, output])
+    box.drawn = None
     box.update = update
     box.controls = controls
     update()

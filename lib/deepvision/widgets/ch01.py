@@ -61,8 +61,9 @@ def softmax_explorer(scores=(9.0, 6.0, 1.0), class_names=None):
         f"s{i}": widgets.FloatSlider(value=s, min=-10, max=10, step=0.5, description=names[i])
         for i, s in enumerate(scores)
     }
-    true_class = widgets.Dropdown(options=[(n, i) for i, n in enumerate(names)], value=0,
-                                  description="true class")
+    true_class = widgets.Dropdown(
+        options=[(n, i) for i, n in enumerate(names)], value=0, description="true class"
+    )
 
     def draw(true_class, **values):
         draw_softmax([values[f"s{i}"] for i in range(len(names))], true_class, names)
@@ -154,8 +155,9 @@ def gradient_descent_explorer():
     import ipywidgets as widgets
 
     controls = {
-        "lr": widgets.FloatLogSlider(value=0.1, base=10, min=-2.5, max=0.2, step=0.05,
-                                     description="α (lr)"),
+        "lr": widgets.FloatLogSlider(
+            value=0.1, base=10, min=-2.5, max=0.2, step=0.05, description="α (lr)"
+        ),
         "steps": widgets.IntSlider(value=20, min=1, max=60, description="steps"),
     }
     return interactive_figure(draw_descent, controls)

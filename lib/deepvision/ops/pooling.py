@@ -1,0 +1,72 @@
+"""Max and average pooling: shrink feature maps by summarising each window with one number.
+
+Pooling has no weights. Each channel is pooled on its own (channels are never mixed), and by
+default the windows do not overlap: the stride equals the pool size, so a 2x2 pool halves the
+height and the width.
+
+Taught in: chapter 06, "Pooling".
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from deepvision.arithmetic import check_padding, same_padding
+from deepvision.ops.conv import _array, _stride, windows
+
+
+def _pool(x, pool_size, stride, padding, reduce):
+    x = _array(x, "x", 4, "(N, H, W, C)")
+    if isinstance(pool_size, bool) or not isinstance(pool_size, numbers.Integral) or pool_size < 1:
+        raise ValueError(f"pool_size: expected an integer >= 1, got {pool_size!r}")
+    stride = pool_size if stride is None else _stride(stride)
+    padding = check_padding(padding)
+    if padding == "same":
+        top, bottom = same_padding(x.shape[1], pool_size, stride)
+        left, right = same_padding(x.shape[2], pool_size, stride)
+        # padded cells are NaN so that they never win a max nor count in an average (as Keras)
+        x = np.pad(
+            x.astype(np.result_type(x, np.float32)),
+            ((0, 0), (top, bottom), (left, right), (0, 0)),
+            constant_values=np.nan,
+        )
+    if pool_size > x.shape[1] or pool_size > x.shape[2]:
+        raise ValueError(
+            f"pool_size: {pool_size} is larger than the input's height or width "
+            f"(x shape {x.shape}, padding={padding!r})"
+        )
+    out_h = (x.shape[1] - pool_size) // stride + 1
+    out_w = (x.shape[2] - pool_size) // stride + 1
+    cols = windows(x, (pool_size, pool_size), stride, out_h, out_w)
+    return reduce(cols, axis=(3, 4))
+
+
+def max_pool2d(x, pool_size=2, stride=None, padding="valid"):
+    """Max pooling over non-overlapping (or strided) windows.
+
+    out[n, i, j, c] = max_{u, v < pool_size} x[n, i*S + u, j*S + v, c]
+
+    Args:
+        x: Feature maps, shape (N, H, W, C).
+        pool_size: Window height and width.
+        stride: Step between windows; defaults to pool_size (windows side by side).
+        padding: ``"valid"`` (drop a partial window at the edge) or ``"same"`` (keep it), as Keras.
+
+    Returns:
+        Array of shape (N, H', W', C), H' = (H - pool_size) // stride + 1 with "valid".
+
+    Taught in: chapter 06, "Pooling".
+    """
+    return _pool(x, pool_size, stride, padding, np.nanmax)
+
+
+def avg_pool2d(x, pool_size=2, stride=None, padding="valid"):
+    """Average pooling: like :func:`max_pool2d` with the window's mean instead of its maximum.
+
+    With ``"same"`` the zeros of the padding are not counted (as Keras' AveragePooling2D).
+
+    Taught in: chapter 06, "Pooling".
+    """
+    return _pool(x, pool_size, stride, padding, np.nanmean)

@@ -1,0 +1,71 @@
+"""Pooling against Keras' MaxPooling2D and AveragePooling2D over a seeded sweep."""
+
+import numpy as np
+import pytest
+
+from deepvision import ops
+
+keras = pytest.importorskip("keras")
+
+
+def _cases(count, seed):
+    rng = np.random.default_rng(seed)
+    cases = []
+    while len(cases) < count:
+        pool = int(rng.integers(1, 5))
+        stride = None if len(cases) % 3 == 0 else int(rng.integers(1, 5))
+        h, w = int(rng.integers(pool, 13)), int(rng.integers(pool, 13))
+        cases.append(
+            (
+                int(rng.integers(1, 3)),
+                h,
+                w,
+                int(rng.integers(1, 4)),
+                pool,
+                stride,
+                ("valid", "same")[len(cases) % 2],
+            )
+        )
+    return cases
+
+
+@pytest.mark.parametrize("case", _cases(30, seed=11))
+@pytest.mark.parametrize("kind", ["max", "avg"])
+def test_pooling_matches_keras(case, kind):
+    n, h, w, c, pool, stride, padding = case
+    x = np.random.default_rng(h * 100 + w).normal(size=(n, h, w, c)).astype(np.float32)
+    layer = (keras.layers.MaxPooling2D if kind == "max" else keras.layers.AveragePooling2D)(
+        pool_size=pool, strides=stride, padding=padding
+    )
+    function = ops.max_pool2d if kind == "max" else ops.avg_pool2d
+    np.testing.assert_allclose(
+        function(x, pool, stride, padding), np.asarray(layer(x)), rtol=1e-5, atol=1e-6
+    )
+
+
+def test_default_windows_do_not_overlap():
+    x = np.arange(16.0).reshape(1, 4, 4, 1)
+    np.testing.assert_array_equal(ops.max_pool2d(x)[0, :, :, 0], [[5, 7], [13, 15]])
+    np.testing.assert_array_equal(ops.avg_pool2d(x)[0, :, :, 0], [[2.5, 4.5], [10.5, 12.5]])
+
+
+def test_channels_are_pooled_separately():
+    x = np.zeros((1, 2, 2, 2))
+    x[0, 0, 0, 0], x[0, 1, 1, 1] = 9.0, -1.0
+    np.testing.assert_array_equal(ops.max_pool2d(x)[0, 0, 0], [9.0, 0.0])
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(x=np.ones((1, 3, 3, 1)), pool_size=4), r"pool_size: 4 is larger than the input"),
+        (dict(x=np.ones((1, 3, 3, 1)), pool_size=0), r"pool_size: expected an integer >= 1"),
+        (dict(x=np.ones((1, 4, 4, 1)), stride=0), r"stride: expected an integer >= 1, got 0"),
+        (dict(x=np.ones((4, 4, 1))), r"x: expected shape \(N, H, W, C\)"),
+        (dict(x=np.ones((1, 4, 4, 1)), padding="full"), r"padding: expected 'valid' or 'same'"),
+    ],
+)
+@pytest.mark.parametrize("function", [ops.max_pool2d, ops.avg_pool2d])
+def test_bad_input(function, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        function(**kwargs)

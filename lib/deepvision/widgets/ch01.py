@@ -144,7 +144,9 @@ def draw_descent(lr, steps=20):
     right.contour(a, b, a**2 + 4 * b**2, levels=15, cmap="Greys")
     path = np.clip(path, -4, 4)
     right.plot(path[:, 0], path[:, 1], "o-", color="#d62728", markersize=3)
-    right.set_title("L(a, b) = a² + 4b²: a steeper direction overshoots first")
+    right.set_title(
+        f"L(a, b) = a² + 4b²\na: {descent_regime(lr, 1.0)}, b: {descent_regime(lr, 4.0)}"
+    )
     right.set_aspect("equal")
     fig.tight_layout()
     return fig

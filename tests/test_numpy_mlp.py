@@ -1,0 +1,105 @@
+"""The from-scratch numpy MLP: its gradients are right and it learns real MNIST."""
+
+import numpy as np
+import pytest
+
+from deepvision import config, data, ops
+from deepvision import numpy_mlp as mlp
+from tests.test_dense import numerical_gradient
+
+
+@pytest.mark.parametrize("sizes", [(4, 3), (5, 6, 3), (3, 4, 4, 2)])
+@pytest.mark.parametrize("seed", range(3))
+def test_mlp_backward_matches_finite_differences(sizes, seed):
+    rng = np.random.default_rng(seed)
+    params = mlp.init_mlp(sizes, seed=seed)
+    params = [(w, rng.normal(scale=0.1, size=b.shape)) for w, b in params]  # nonzero biases
+    x = rng.normal(size=(5, sizes[0]))
+    labels = rng.integers(0, sizes[-1], size=5)
+    probs, caches = mlp.mlp_forward(params, x)
+    grads = mlp.mlp_backward(probs, labels, caches)
+
+    def loss_with(k, which, value):
+        changed = [list(layer) for layer in params]
+        changed[k][which] = value
+        return ops.cross_entropy(mlp.mlp_forward(changed, x)[0], labels)
+
+    for k, (w, b) in enumerate(params):
+        numeric_w = numerical_gradient(lambda v, k=k: loss_with(k, 0, v), w)
+        numeric_b = numerical_gradient(lambda v, k=k: loss_with(k, 1, v), b)
+        np.testing.assert_allclose(grads[k][0], numeric_w, rtol=1e-5, atol=1e-8)
+        np.testing.assert_allclose(grads[k][1], numeric_b, rtol=1e-5, atol=1e-8)
+
+
+def test_forward_gives_probabilities_and_init_is_seeded():
+    params = mlp.init_mlp((6, 5, 3), seed=4)
+    assert [p[0].shape for p in params] == [(6, 5), (5, 3)]
+    np.testing.assert_array_equal(params[0][0], mlp.init_mlp((6, 5, 3), seed=4)[0][0])
+    probs, caches = mlp.mlp_forward(params, np.random.default_rng(0).normal(size=(7, 6)))
+    assert probs.shape == (7, 3) and len(caches) == 2
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0)
+
+
+def test_sgd_lowers_the_loss_on_a_fixed_batch():
+    rng = np.random.default_rng(0)
+    x, labels = rng.normal(size=(20, 4)), rng.integers(0, 3, size=20)
+    params = mlp.init_mlp((4, 8, 3), seed=0)
+    before = ops.cross_entropy(mlp.mlp_forward(params, x)[0], labels)
+    for _ in range(200):
+        probs, caches = mlp.mlp_forward(params, x)
+        params = mlp.sgd_update(params, mlp.mlp_backward(probs, labels, caches), lr=0.5)
+    after = ops.cross_entropy(mlp.mlp_forward(params, x)[0], labels)
+    assert after < 0.5 * before
+
+
+def test_learns_mnist_in_quick_mode(data_dir, monkeypatch):
+    monkeypatch.setenv(config.QUICK_ENV, "1")
+    budget = config.budget("ch03_numpy_mlp")
+    (x_train, y_train), (x_test, y_test) = data.load_mnist(
+        budget.train_samples, budget.test_samples
+    )
+    x_train = x_train.reshape(len(x_train), -1) / 255.0
+    x_test = x_test.reshape(len(x_test), -1) / 255.0
+    params, history = mlp.train_mlp(
+        x_train,
+        y_train,
+        hidden=(128,),
+        epochs=budget.epochs,
+        batch_size=32,
+        lr=0.1,
+        seed=0,
+        x_val=x_test,
+        labels_val=y_test,
+    )
+    assert len(history["epoch_loss"]) == budget.epochs
+    assert history["epoch_loss"][-1] < history["epoch_loss"][0]
+    assert mlp.accuracy(params, x_test, y_test) >= 0.85
+    assert history["val_accuracy"][-1] == mlp.accuracy(params, x_test, y_test)
+
+
+@pytest.mark.parametrize(
+    "call,match",
+    [
+        (lambda: mlp.init_mlp((784,)), r"layer_sizes: expected a list of at least two widths"),
+        (lambda: mlp.init_mlp((784, 0, 10)), r"layer_sizes\[1\]: expected an integer >= 1"),
+        (
+            lambda: mlp.mlp_forward(mlp.init_mlp((4, 2)), np.zeros((3, 5))),
+            r"x: expected shape \(N, 4\)",
+        ),
+        (lambda: mlp.mlp_forward([], np.zeros((3, 4))), r"params: expected a non-empty list"),
+        (
+            lambda: mlp.mlp_backward(np.full((2, 3), 1 / 3), [0, 1, 2], []),
+            r"labels: expected shape \(2,\)",
+        ),
+        (lambda: mlp.train_mlp(np.zeros((4, 3)), [0, 1, 1]), r"labels: expected shape \(4,\)"),
+        (
+            lambda: mlp.train_mlp(np.zeros((2, 3)), [0, 1], epochs=0),
+            r"epochs: expected an integer >= 1",
+        ),
+        (lambda: mlp.train_mlp(np.zeros((2, 3)), [0, 1], hidden=128), r"hidden: expected a tuple"),
+        (lambda: mlp.sgd_update([], [], lr=-1), r"lr: expected a number > 0"),
+    ],
+)
+def test_bad_input_names_the_argument_and_the_expected_shape(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

@@ -14,9 +14,25 @@ from deepvision.checks.ch01 import (
     check_mse,
     check_softmax,
 )
+from deepvision.checks.ch02 import (
+    check_center_crop,
+    check_flip_horizontal,
+    check_keep_channel,
+    check_make_batch,
+    check_symmetric_range,
+    check_to_grayscale,
+    check_unit_range,
+)
 
 __all__ = [
     "CheckResult",
+    "check_center_crop",
+    "check_flip_horizontal",
+    "check_keep_channel",
+    "check_make_batch",
+    "check_symmetric_range",
+    "check_to_grayscale",
+    "check_unit_range",
     "check_cross_entropy",
     "check_gradient_descent_step",
     "check_l2_penalty",

@@ -23,6 +23,16 @@ from deepvision.checks.ch02 import (
     check_to_grayscale,
     check_unit_range,
 )
+from deepvision.checks.ch06 import (
+    check_conv1d,
+    check_conv2d,
+    check_conv2d_single,
+    check_conv_parameter_count,
+    check_max_pool2d,
+    check_mnist_cnn,
+    check_output_size,
+    check_sobel_magnitude,
+)
 
 __all__ = [
     "CheckResult",
@@ -33,6 +43,14 @@ __all__ = [
     "check_symmetric_range",
     "check_to_grayscale",
     "check_unit_range",
+    "check_conv1d",
+    "check_conv2d",
+    "check_conv2d_single",
+    "check_conv_parameter_count",
+    "check_max_pool2d",
+    "check_mnist_cnn",
+    "check_output_size",
+    "check_sobel_magnitude",
     "check_cross_entropy",
     "check_gradient_descent_step",
     "check_l2_penalty",

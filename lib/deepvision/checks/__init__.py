@@ -23,6 +23,18 @@ from deepvision.checks.ch02 import (
     check_to_grayscale,
     check_unit_range,
 )
+from deepvision.checks.ch03 import (
+    check_dense,
+    check_dense_backward,
+    check_numerical_gradient,
+    check_one_hot,
+    check_perceptron,
+    check_relu,
+    check_sigmoid,
+    check_sigmoid_derivative,
+    check_two_layer_forward,
+    check_xor_network,
+)
 from deepvision.checks.ch06 import (
     check_conv1d,
     check_conv2d,
@@ -36,6 +48,16 @@ from deepvision.checks.ch06 import (
 
 __all__ = [
     "CheckResult",
+    "check_dense",
+    "check_dense_backward",
+    "check_numerical_gradient",
+    "check_one_hot",
+    "check_perceptron",
+    "check_relu",
+    "check_sigmoid",
+    "check_sigmoid_derivative",
+    "check_two_layer_forward",
+    "check_xor_network",
     "check_center_crop",
     "check_flip_horizontal",
     "check_keep_channel",

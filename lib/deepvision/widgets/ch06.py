@@ -126,7 +126,7 @@ def _grid(axis, values, title, cmap="Greys", highlight=None, colour="#d62728", f
             axis.text(
                 c,
                 r,
-                fmt.format(round(value, 2)),
+                fmt.format(round(value, 2) + 0.0),
                 ha="center",
                 va="center",
                 fontsize=8,
@@ -386,7 +386,7 @@ def draw_pooling(x, pool_size=2, stride=None, mode="max"):
         right,
         state["output"],
         f"{mode} pool {pool_size}x{pool_size}, stride "
-        f"{stride or pool_size}: {out_h}x{out_w} ({note})",
+        f"{stride or pool_size}: {out_h}x{out_w}\n({note})",
         fmt="{:.3g}",
     )
     fig.tight_layout()

@@ -42,7 +42,7 @@ BUDGETS: dict[str, tuple[Budget, Budget]] = {
     # Chapter 03: the from-scratch numpy MLP on MNIST (epochs, train and test images).
     "ch03_numpy_mlp": (Budget(5, None, None), Budget(4, 2000, 500)),
     # Chapter 04: the book's MLP on MNIST (the graded run), and the "do better" experiment.
-    "ch04_mlp": (Budget(10, None, None), Budget(8, 2000, 500)),
+    "ch04_mlp": (Budget(10, None, None), Budget(6, 2000, 500)),
     "ch04_experiments": (Budget(5, None, None), Budget(2, 1000, 500)),
     # Chapter 05: schedules, checkpoints and early stopping on the same MLP.
     "ch05_mlp": (Budget(20, None, None), Budget(3, 1000, 300)),

@@ -1,0 +1,5 @@
+import sys
+
+from deepvision.grade.cli import main
+
+sys.exit(main())

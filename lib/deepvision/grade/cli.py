@@ -1,0 +1,266 @@
+"""``python -m deepvision.grade``: the instructor's grading command.
+
+    python -m deepvision.grade autograde ch01 [ch02 ...|all] [--submissions DIR] [--workers N]
+        [--cell-timeout S] [--timeout S] [--memory 4G] [--retries N] [--force] [--no-feedback]
+    python -m deepvision.grade feedback ch01 [...]    # regenerate feedback after manual grading
+    python -m deepvision.grade export [--out DIR]     # grades.csv and attention.csv
+
+See autograder/README.md for the whole workflow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from deepvision import build
+from deepvision.grade import gradebook as gb
+from deepvision.grade import report
+from deepvision.grade import submissions as subs
+from deepvision.grade.runner import run_limited
+from deepvision.grade.sandbox import Limits, RunDirectory, grade_one
+
+
+def parse_size(text: str) -> int:
+    """``"1.5G"``, ``"800M"`` or a byte count, as bytes."""
+    text = str(text).strip().upper().removesuffix("B")
+    factor = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(text[-1:], 1)
+    number = text[:-1] if text[-1:] in "KMG" else text
+    try:
+        value = int(float(number) * factor)
+    except ValueError as error:
+        message = f"memory: expected a size like 4G, got {text!r}"
+        raise argparse.ArgumentTypeError(message) from error
+    if value < 256 * 1024**2:
+        raise argparse.ArgumentTypeError("memory: at least 256M (the kernel itself needs it)")
+    return value
+
+
+def default_gradebook(course: Path, repo: Path, course_given: bool) -> Path:
+    value = os.environ.get("DEEPVISION_GRADEBOOK", "")
+    if value:
+        return Path(value.removeprefix("sqlite:///"))
+    return course / "gradebook.db" if course_given else repo / "autograder" / "gradebook.db"
+
+
+def resolve_chapters(repo: Path, requested: list[str]) -> list[str]:
+    available = build.assignments(repo)
+    if not requested or requested == ["all"]:
+        return available
+    unknown = [c for c in requested if c not in available]
+    if unknown:
+        raise SystemExit(f"chapter: no solutions/ folder for {unknown}; have {available}")
+    return requested
+
+
+def _fingerprint(submission: subs.Submission, limits: Limits) -> str:
+    digest = hashlib.sha256(repr(limits).encode())
+    for path in sorted(submission.files):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def _collect(submission: subs.Submission, course: Path, notebook_name: str) -> None:
+    """Copy an LMS download into ``<course>/submitted/<student>/<chapter>/`` (nbgrader layout)."""
+    destination = course / "submitted" / submission.student / submission.chapter
+    target = destination / f"{notebook_name}.ipynb"
+    source = submission.files[0]
+    if source.resolve() == target.resolve():
+        return
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    if not source.is_dir():
+        return
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, symlinks=False, ignore_dangling_symlinks=True)
+
+
+def _finish(outcome, main_db, course, fingerprint) -> dict:
+    """Write one outcome into the gradebook and the course folders (main thread only)."""
+    record = {"student": outcome.student, "chapter": outcome.chapter, "status": outcome.status,
+              "reason": outcome.reason, "notes": list(dict.fromkeys(outcome.notes)),
+              "seconds": round(outcome.seconds, 2), "attempts": outcome.attempts,
+              "fingerprint": fingerprint}
+    if outcome.status in ("graded", "attention"):
+        gb.merge(main_db, outcome.scratch / "course" / "gradebook.db", outcome.chapter,
+                 outcome.student)
+        for folder in ("autograded", "feedback"):
+            _copy_tree(outcome.scratch / "course" / folder / outcome.student / outcome.chapter,
+                       course / folder / outcome.student / outcome.chapter)
+    else:
+        gb.record_zero(main_db, outcome.chapter, outcome.student,
+                       needs_manual_grade=outcome.status == "failed")
+    missing = gb.unscored(main_db, outcome.chapter, outcome.student)
+    if missing:
+        record["status"] = "attention"
+        record["notes"].append(f"no score for {missing}: grade them by hand")
+    record["score"], record["max_score"] = gb.submission_score(main_db, outcome.chapter,
+                                                               outcome.student)
+    report.write_record(course, record)
+    return record
+
+
+def autograde(args) -> int:
+    repo = build.repo_root()
+    course = Path(args.course or os.environ.get("DEEPVISION_COURSE_ROOT") or repo).resolve()
+    main_db = Path(args.gradebook or default_gradebook(course, repo, bool(args.course))).resolve()
+    main_db.parent.mkdir(parents=True, exist_ok=True)
+    chapters = resolve_chapters(repo, args.chapters)
+    folder = Path(args.submissions or course / "submitted").resolve()
+    limits = Limits(args.cell_timeout, args.timeout, args.memory, args.retries)
+    found, skipped = subs.discover(folder, chapters)
+    for line in skipped:
+        print(f"skipped {line}", file=sys.stderr)
+    run_root = Path(tempfile.mkdtemp(prefix="deepvision-grade-"))
+    started = time.monotonic()
+    try:
+        print(f"registering {', '.join(chapters)} in {main_db}", file=sys.stderr)
+        infos = gb.register_chapters(repo, chapters, main_db, run_root)
+        template = gb.snapshot(main_db, run_root / "template.db")
+        run = RunDirectory(run_root, repo, limits)
+        previous = {(r["student"], r["chapter"]): r for r in report.read_records(course, chapters)}
+        records, todo = [], []
+        for submission in found:
+            info = infos[submission.chapter]
+            if submission.lms and submission.files:
+                _collect(submission, course, info.notebook_name)
+            fingerprint = _fingerprint(submission, limits)
+            old = previous.get((submission.student, submission.chapter))
+            if (not args.force and old and old.get("fingerprint") == fingerprint
+                    and old["status"] in ("graded", "attention")):
+                records.append(old)
+                continue
+            todo.append((submission, fingerprint))
+        if records:
+            print(f"{len(records)} submissions unchanged since they were graded: kept "
+                  "(use --force to grade them again)", file=sys.stderr)
+        progress = report.Progress(len(todo))
+        with ThreadPoolExecutor(max_workers=args.workers) as pool:
+            futures = {
+                pool.submit(grade_one, submission, infos[submission.chapter], run, template,
+                            run_root / "work" / f"{submission.student}-{submission.chapter}",
+                            not args.no_feedback): fingerprint
+                for submission, fingerprint in todo
+            }
+            for future in as_completed(futures):
+                outcome = future.result()
+                record = _finish(outcome, main_db, course, futures[future])
+                records.append(record)
+                progress.update(record)
+                if not args.keep_scratch and outcome.scratch is not None:
+                    shutil.rmtree(outcome.scratch, ignore_errors=True)
+        elapsed = time.monotonic() - started
+        print(report.summary_table(records, elapsed))
+        _export(main_db, course, Path(args.out) if args.out else course / "grading")
+    finally:
+        if args.keep_scratch:
+            print(f"scratch kept in {run_root}", file=sys.stderr)
+        else:
+            shutil.rmtree(run_root, ignore_errors=True)
+    return 0
+
+
+def _export(main_db: Path, course: Path, out: Path) -> None:
+    grades = report.write_csv(out / "grades.csv", gb.grade_rows(main_db), report.GRADE_FIELDS)
+    attention = report.write_csv(out / "attention.csv",
+                                 report.attention_rows(report.read_records(course)),
+                                 report.ATTENTION_FIELDS)
+    print(f"wrote {grades} and {attention}")
+
+
+def feedback(args) -> int:
+    """Regenerate feedback from the gradebook (after manual grading), hidden tests redacted."""
+    repo = build.repo_root()
+    course = Path(args.course or os.environ.get("DEEPVISION_COURSE_ROOT") or repo).resolve()
+    main_db = Path(args.gradebook or default_gradebook(course, repo, bool(args.course))).resolve()
+    chapters = resolve_chapters(repo, args.chapters)
+    run_root = Path(tempfile.mkdtemp(prefix="deepvision-feedback-"))
+    try:
+        run = RunDirectory(run_root, repo, Limits())
+        (run_root / "nbgrader_config.py").write_text(run.config(course, main_db))
+        failed = 0
+        for chapter in chapters:
+            infos = gb.register_chapters(repo, [chapter], main_db, run_root)
+            env = run.environment(run_root, infos[chapter].hidden_file)
+            command = ["generate_feedback", chapter, "--force"]
+            if args.student:
+                command += ["--student", args.student]
+            code, log = run_limited(command, run_root, env, 3600, 2 * 1024**3)
+            print(f"{chapter}: {'feedback written' if code == 0 else 'FAILED'} in "
+                  f"{course / 'feedback'}")
+            if code != 0:
+                failed += 1
+                print(log[-2000:], file=sys.stderr)
+        return 1 if failed else 0
+    finally:
+        shutil.rmtree(run_root, ignore_errors=True)
+
+
+def export(args) -> int:
+    repo = build.repo_root()
+    course = Path(args.course or os.environ.get("DEEPVISION_COURSE_ROOT") or repo).resolve()
+    main_db = Path(args.gradebook or default_gradebook(course, repo, bool(args.course))).resolve()
+    if not main_db.exists():
+        raise SystemExit(f"gradebook: no file {main_db}; grade something first")
+    _export(main_db, course, Path(args.out) if args.out else course / "grading")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m deepvision.grade", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p):
+        p.add_argument("--course", help="course folder (default: DEEPVISION_COURSE_ROOT or "
+                       "the repository): holds submitted/, autograded/, feedback/, grading/")
+        p.add_argument("--gradebook", help="gradebook file (default: DEEPVISION_GRADEBOOK, "
+                       "<course>/gradebook.db with --course, else autograder/gradebook.db)")
+        p.add_argument("--out", help="folder for grades.csv and attention.csv "
+                       "(default: <course>/grading)")
+
+    grade = sub.add_parser("autograde", help="grade submissions in parallel, under limits")
+    grade.add_argument("chapters", nargs="*", help="chapter ids or 'all' (default: all)")
+    common(grade)
+    grade.add_argument("--submissions", help="nbgrader submitted/ folder or a folder of "
+                       "<student>[_chNN].ipynb files (default: <course>/submitted)")
+    grade.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    grade.add_argument("--cell-timeout", type=int,
+                       default=int(os.environ.get("DEEPVISION_CELL_TIMEOUT", "120")),
+                       help="seconds one cell may run (default 120, or DEEPVISION_CELL_TIMEOUT)")
+    grade.add_argument("--timeout", type=int, default=600,
+                       help="seconds one grading attempt of a submission may run (default 600)")
+    grade.add_argument("--memory", type=parse_size, default=parse_size("4G"),
+                       help="memory limit of each grading kernel (default 4G)")
+    grade.add_argument("--retries", type=int, default=2, help="attempts after a cell kills the "
+                       "kernel or the time limit (default 2)")
+    grade.add_argument("--force", action="store_true", help="grade unchanged submissions again")
+    grade.add_argument("--no-feedback", action="store_true", help="skip feedback HTML")
+    grade.add_argument("--keep-scratch", action="store_true", help="keep scratch courses")
+    grade.set_defaults(run=autograde)
+
+    fb = sub.add_parser("feedback", help="regenerate feedback HTML from the gradebook")
+    fb.add_argument("chapters", nargs="*")
+    fb.add_argument("--student")
+    common(fb)
+    fb.set_defaults(run=feedback)
+
+    ex = sub.add_parser("export", help="write grades.csv and attention.csv")
+    common(ex)
+    ex.set_defaults(run=export)
+    args = parser.parse_args(argv)
+    if getattr(args, "workers", 1) < 1:
+        parser.error("--workers: at least 1")
+    return args.run(args)

@@ -1,0 +1,293 @@
+"""Grade one submission in a scratch course: nbgrader autograde under time and memory limits.
+
+Each submission gets its own scratch course (a copy of the run's template gradebook, a link to
+``solutions/``, the prepared notebook under ``submitted/``) and its own nbgrader process, started
+in a new session with a wall-time limit. nbgrader runs the grading kernel
+(:mod:`deepvision.grade.kernel`, memory-limited) through :class:`~deepvision.grade.hooks.
+TrackedExecute`, which logs each cell it starts. When the kernel dies (``os._exit``, a signal, a
+crash at the memory limit) or the wall-time limit is reached, the log names the cell; the grader
+neutralizes that cell (an ordinary cell becomes a ``raise``; a graded cell is failed by its guard)
+and grades again, at most ``retries`` more times. The main gradebook is never touched here: the
+caller merges the scratch gradebook (:mod:`deepvision.grade.gradebook`).
+
+Taught in: nowhere (grading infrastructure); see autograder/README.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from deepvision.checks.guard import MARKER
+from deepvision.grade import submissions as subs
+from deepvision.grade.gradebook import distrust
+from deepvision.grade.runner import run_limited
+
+KERNEL_NAME = "deepvision-grader"
+AUTOGRADE_PREPROCESSORS = [
+    "deepvision.grade.hooks.TrackedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+FEEDBACK_PREPROCESSORS = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "deepvision.grade.hooks.RedactFeedback",
+]
+
+
+MEMORY_ERRORS = ("MemoryError", "_ArrayMemoryError", "ResourceExhaustedError")
+
+
+@dataclass
+class Limits:
+    """Per-cell timeout (s), per-attempt wall time (s), kernel memory (bytes), retries."""
+
+    cell_timeout: int = 120
+    wall_time: int = 600
+    memory: int = 4 * 1024**3
+    retries: int = 2
+
+
+@dataclass
+class Outcome:
+    """What grading one submission gave (before the merge into the main gradebook)."""
+
+    student: str
+    chapter: str
+    status: str  # "graded" | "attention" | "failed" | "unreadable"
+    reason: str = ""
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    attempts: int = 0
+    scratch: Path | None = None
+    notebook: str | None = None
+    untrusted: list[str] = field(default_factory=list)  # graded cells whose guard failed
+
+
+class RunDirectory:
+    """Files shared by every submission of one grading run (kernelspec, config, hidden lines)."""
+
+    def __init__(self, root: Path, repo: Path, limits: Limits):
+        self.root, self.repo, self.limits = Path(root), Path(repo), limits
+        kernel_dir = self.root / "jupyter" / "kernels" / KERNEL_NAME
+        kernel_dir.mkdir(parents=True, exist_ok=True)
+        spec = {
+            "argv": [sys.executable, "-m", "deepvision.grade.kernel", "-f", "{connection_file}"],
+            "display_name": "deepvision grading kernel",
+            "language": "python",
+        }
+        (kernel_dir / "kernel.json").write_text(json.dumps(spec))
+
+    def config(self, course: Path, db: Path | None = None) -> str:
+        repo_config = self.repo / "autograder" / "nbgrader_config.py"
+        return "\n".join([
+            "c = get_config()  # noqa: F821",
+            f"_path = {str(repo_config)!r}",
+            "exec(compile(open(_path).read(), _path, 'exec'),",
+            "     {'get_config': get_config, '__file__': _path})  # noqa: F821",
+            f"c.CourseDirectory.root = {str(course)!r}",
+            f"c.CourseDirectory.db_url = {'sqlite:///' + str(db or course / 'gradebook.db')!r}",
+            f"c.Execute.timeout = {int(self.limits.cell_timeout)}",
+            "c.Execute.interrupt_on_timeout = True",
+            f"c.Execute.kernel_name = {KERNEL_NAME!r}",
+            "c.OverwriteCells.add_missing_cells = True",
+            f"c.Autograde.autograde_preprocessors = {AUTOGRADE_PREPROCESSORS!r}",
+            f"c.GenerateFeedback.preprocessors = {FEEDBACK_PREPROCESSORS!r}",
+            "",
+        ])
+
+    def environment(self, work: Path, hidden: Path | None) -> dict:
+        env = dict(os.environ)
+        env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+        env["JUPYTER_PATH"] = str(self.root / "jupyter")
+        env["JUPYTER_RUNTIME_DIR"] = str(work / "runtime")
+        env["DEEPVISION_GRADE_MEMORY"] = str(int(self.limits.memory))
+        env["DEEPVISION_GRADE_PIDFILE"] = str(work / "kernel.pid")
+        env["DEEPVISION_GRADE_PROGRESS"] = str(work / "progress.jsonl")
+        env.setdefault("MPLBACKEND", "Agg")
+        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        if hidden is not None:
+            env["DEEPVISION_GRADE_HIDDEN"] = str(hidden)
+        for key in ("DEEPVISION_GRADEBOOK", "DEEPVISION_COURSE_ROOT"):
+            env.pop(key, None)
+        return env
+
+
+def _progress(work: Path) -> list[dict]:
+    path = work / "progress.jsonl"
+    if not path.exists():
+        return []
+    events = []
+    for line in path.read_text().splitlines():
+        try:
+            events.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return events
+
+
+def _culprit(events, killed_for_time):
+    """The cell to neutralize: the first that timed out (wall kill) or the last started."""
+    if not events:
+        return None
+    if killed_for_time:
+        timeouts = [e for e in events if e["event"] == "timeout"]
+        if timeouts:
+            return timeouts[0]
+    starts = [e for e in events if e["event"] == "start"]
+    return starts[-1] if starts else None
+
+
+def grade_one(submission, chapter_info, run: RunDirectory, template_db: Path, work: Path,
+              feedback: bool = True) -> Outcome:
+    """Grade ``submission`` in scratch folder ``work``; never raises for a bad submission."""
+    started = time.monotonic()
+    outcome = Outcome(submission.student, submission.chapter, "failed",
+                      notes=list(submission.notes), scratch=work)
+    try:
+        _grade(submission, chapter_info, run, template_db, work, feedback, outcome)
+    except subs.Unreadable as error:
+        outcome.status, outcome.reason = "unreadable", str(error)
+    except Exception as error:  # a grader bug must not stop the other submissions
+        outcome.status, outcome.reason = "failed", f"grader error: {type(error).__name__}: {error}"
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _pick_file(submission, chapter_info, outcome):
+    expected = chapter_info.notebook_name
+    files = submission.files
+    if not files:
+        raise subs.Unreadable("no notebook was submitted")
+    named = [f for f in files if f.stem == expected]
+    if named:
+        return named[0]
+    if len(files) > 1:
+        outcome.notes.append(f"{len(files)} notebooks, none named {expected}.ipynb")
+    if not submission.lms:
+        outcome.notes.append(f"notebook named {files[0].name}: graded as {expected}.ipynb")
+    return files[0]
+
+
+def _grade(submission, chapter_info, run, template_db, work, feedback, outcome):
+    path = _pick_file(submission, chapter_info, outcome)
+    original = subs.read_notebook(path)
+    outcome.notebook = chapter_info.notebook_name
+    course = work / "course"
+    (course / "solutions").mkdir(parents=True, exist_ok=True)
+    source = run.repo / "solutions" / submission.chapter
+    link = course / "solutions" / submission.chapter
+    if not link.exists():
+        link.symlink_to(source, target_is_directory=True)
+    (work / "nbgrader_config.py").write_text(run.config(course))
+    env = run.environment(work, chapter_info.hidden_file)
+    released_sources = {c.source for c in chapter_info.released.cells}
+    outcome.notes.extend(subs.scan(original, released_sources))
+    skip: dict[str, str] = {}
+    for attempt in range(1 + run.limits.retries):
+        outcome.attempts = attempt + 1
+        notebook = nbformat.from_dict(json.loads(json.dumps(original)))
+        prepared, notes = subs.prepare(notebook, chapter_info.released, chapter_info.names, skip,
+                                       chapter_info.accepted)
+        if attempt == 0:
+            outcome.notes.extend(notes)
+        destination = course / "submitted" / submission.student / submission.chapter
+        if destination.exists():
+            shutil.rmtree(destination)
+        destination.mkdir(parents=True)
+        nbformat.write(prepared, str(destination / f"{chapter_info.notebook_name}.ipynb"))
+        if submission.timestamp:
+            (destination / "timestamp.txt").write_text(submission.timestamp)
+        shutil.copyfile(template_db, course / "gradebook.db")
+        for stale in ("progress.jsonl", "kernel.pid"):
+            (work / stale).unlink(missing_ok=True)
+        command = ["autograde", submission.chapter, "--student", submission.student, "--force"]
+        code, log = run_limited(command, work, env, run.limits.wall_time, run.limits.memory)
+        graded = course / "autograded" / submission.student / submission.chapter
+        if code == 0 and (graded / f"{chapter_info.notebook_name}.ipynb").exists():
+            _inspect(graded / f"{chapter_info.notebook_name}.ipynb", outcome)
+            if outcome.untrusted:
+                distrust(course / "gradebook.db", submission.chapter, submission.student,
+                         outcome.untrusted)
+            if feedback:
+                command[0] = "generate_feedback"
+                fcode, flog = run_limited(command, work, env, run.limits.wall_time, 1024**3)
+                if fcode != 0:
+                    outcome.notes.append("feedback could not be generated: " + _tail(flog))
+            outcome.status = "attention" if outcome.notes else "graded"
+            return
+        killed_for_time = code is None
+        died = "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log
+        culprit = _culprit(_progress(work), killed_for_time)
+        if killed_for_time:
+            what = f"ran past the {run.limits.wall_time} s time limit"
+        elif died:
+            what = "killed the grading kernel (exit, signal or memory limit)"
+        else:
+            outcome.reason = "nbgrader failed: " + _tail(log)
+            return
+        if culprit is None:
+            outcome.reason = f"the submission {what} before any cell ran"
+            return
+        key = f"grade:{culprit['grade_id']}" if culprit["locked"] else culprit["sha"]
+        label = f"graded cell {culprit['grade_id']!r}" if culprit["locked"] else (
+            f"the cell starting {culprit['first_line'][:60]!r}")
+        if key in skip or (culprit["locked"] and not culprit["grade_id"]):
+            outcome.reason = f"{label} {what}; could not skip it"
+            return
+        reason = f"the grader skipped this cell: in an earlier attempt it {what}"
+        skip[key] = reason
+        outcome.notes.append(f"{label} {what}: skipped, the rest graded")
+    outcome.reason = f"gave up after {outcome.attempts} attempts"
+
+
+def _tail(log: str, lines: int = 3) -> str:
+    useful = [line for line in log.splitlines() if line.strip()]
+    return " | ".join(useful[-lines:])[-500:]
+
+
+def _inspect(path: Path, outcome: Outcome) -> None:
+    """Add notes about guard reports, cell time-outs and memory errors in a graded notebook."""
+    notebook = nbformat.read(str(path), as_version=4)
+    index = 0  # the cell's number in the learner's notebook (guard cells not counted)
+    pending_guard = False
+    for cell in notebook.cells:
+        guard = cell.source.startswith("# Inserted by the grader")
+        index += 0 if guard else 1
+        if cell.cell_type != "code":
+            continue
+        texts = [o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream"]
+        errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+        if guard:
+            report = [line for text in texts for line in text.splitlines() if MARKER in line]
+            pending_guard = bool(report) and not errors and "armed" in report[0]
+            if pending_guard and "nothing to restore" not in report[0]:
+                outcome.notes.append("tampering undone before a graded cell: "
+                                     + report[0].split("restored", 1)[1].strip(" :")[:300])
+            continue
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            if not pending_guard:
+                outcome.untrusted.append(grade_id)
+                outcome.notes.append(
+                    f"the tamper guard before test cell {grade_id!r} did not run: the notebook "
+                    "interferes with cell execution; its score is set to 0 for manual grading"
+                )
+            pending_guard = False
+        for error in errors:
+            if error.get("ename") in ("CellTimeoutError", "KeyboardInterrupt"):
+                outcome.notes.append(f"cell {index} hit the per-cell time limit")
+            elif error.get("ename") in MEMORY_ERRORS:
+                outcome.notes.append(f"cell {index} hit the memory limit")

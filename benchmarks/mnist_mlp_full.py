@@ -13,6 +13,7 @@ os.environ.pop("DEEPVISION_QUICK", None)  # this script is full mode by definiti
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+
 from deepvision import data, models  # noqa: E402
 
 

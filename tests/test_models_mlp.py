@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+
 from deepvision import models
 from deepvision.checks.models import check_model, describe_model
 from deepvision.models import mlp

@@ -72,10 +72,33 @@ def _record_module(module, full):
     return attributes, functions, classes
 
 
+def _same(current, original):
+    """Identity, except that IPython re-binds methods such as ``get_ipython`` on every cell."""
+    return current is original or (
+        isinstance(original, types.MethodType) and current == original
+    )
+
+
+def restore_builtins(*args, **kwargs):
+    """Put back any replaced builtin (run after every cell by the grading kernel).
+
+    A replaced builtin such as ``bool`` breaks the kernel's own messaging, so that the kernel
+    hangs before the next guard cell could repair it: this runs right after the learner's cell.
+    """
+    if _SNAPSHOT is None:
+        return
+    current = vars(builtins)
+    for key, value in _SNAPSHOT["builtins"].items():
+        if key not in KERNEL_BUILTINS and not _same(current.get(key, _MISSING), value):
+            current[key] = value
+            _SNAPSHOT["builtins_restored"].append(key)
+
+
 def snapshot():
     """Record the original checkers, numpy, builtins and IPython hooks (grading kernel start-up).
 
-    Imports :mod:`deepvision.checks` and :mod:`deepvision.ops` first so that they are recorded.
+    Imports :mod:`deepvision.checks` and :mod:`deepvision.ops` first so that they are recorded,
+    and (in IPython) runs :func:`restore_builtins` after every cell.
     """
     global _SNAPSHOT
     importlib.import_module("deepvision.checks")
@@ -93,6 +116,8 @@ def snapshot():
         if full:
             classes.update(module_classes)
     shell = _shell()
+    if shell is not None and restore_builtins not in shell.events.callbacks["post_run_cell"]:
+        shell.events.register("post_run_cell", restore_builtins)
     for cls in type(shell).__mro__ if shell is not None else ():
         classes[id(cls)] = (cls, dict(vars(cls)))
     _SNAPSHOT = {
@@ -100,6 +125,7 @@ def snapshot():
         "functions": functions,
         "classes": classes,
         "builtins": dict(vars(builtins)),
+        "builtins_restored": [],
         "sys": {key: getattr(sys, key) for key in ("modules", "stdout", "stderr")},
         "shell": _shell_state(shell),
     }
@@ -189,11 +215,13 @@ def _restore_snapshot(changed):
     if sys.getprofile() is not None:
         sys.setprofile(None)
         changed.append("sys.setprofile hook")
+    changed.extend(f"builtins.{key}" for key in state["builtins_restored"])
+    state["builtins_restored"].clear()
     current_builtins = vars(builtins)
     for key, value in state["builtins"].items():
         if key in KERNEL_BUILTINS:
             continue
-        if current_builtins.get(key, _MISSING) is not value:
+        if not _same(current_builtins.get(key, _MISSING), value):
             current_builtins[key] = value
             changed.append(f"builtins.{key}")
     for name, (module, attributes) in state["modules"].items():

@@ -31,6 +31,7 @@ from deepvision.grade.gradebook import distrust
 from deepvision.grade.runner import run_limited
 
 KERNEL_NAME = "deepvision-grader"
+GUARD_PREFIX = "# Inserted by the grader"
 AUTOGRADE_PREPROCESSORS = [
     "deepvision.grade.hooks.TrackedExecute",
     "nbgrader.preprocessors.IgnorePattern",
@@ -138,16 +139,29 @@ def _progress(work: Path) -> list[dict]:
     return events
 
 
-def _culprit(events, killed_for_time):
-    """The cell to neutralize: the first that timed out (wall kill) or the last started."""
-    if not events:
+def _key(event):
+    return f"grade:{event['grade_id']}" if event["locked"] else event["sha"]
+
+
+def _culprit(events, killed_for_time, skip):
+    """The cell to neutralize next, or None.
+
+    The first cell that timed out (wall-time kill) or the last cell started (dead kernel); when
+    that cell was already neutralized in an earlier attempt, the damage was done before it (a
+    cell that broke the kernel and returned), so walk back to the closest cell not yet skipped.
+    """
+    starts = [e for e in events
+              if e["event"] == "start" and not e["first_line"].startswith(GUARD_PREFIX)]
+    if not starts:
         return None
-    if killed_for_time:
-        timeouts = [e for e in events if e["event"] == "timeout"]
-        if timeouts:
-            return timeouts[0]
-    starts = [e for e in events if e["event"] == "start"]
-    return starts[-1] if starts else None
+    target = starts[-1]["index"]
+    timeouts = [e for e in events if e["event"] == "timeout"]
+    if killed_for_time and timeouts:
+        target = timeouts[0]["index"]
+    candidates = [e for e in starts if e["index"] <= target]
+    while candidates and _key(candidates[-1]) in skip:
+        candidates.pop()
+    return candidates[-1] if candidates else None
 
 
 def grade_one(submission, chapter_info, run: RunDirectory, template_db: Path, work: Path,
@@ -230,18 +244,22 @@ def _grade(submission, chapter_info, run, template_db, work, feedback, outcome):
             return
         killed_for_time = code is None
         died = "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log
-        culprit = _culprit(_progress(work), killed_for_time)
+        events = _progress(work)
+        hung = not died and any(e["event"] == "timeout" for e in events)
+        culprit = _culprit(events, killed_for_time or hung, skip)
         if killed_for_time:
             what = f"ran past the {run.limits.wall_time} s time limit"
         elif died:
             what = "killed the grading kernel (exit, signal or memory limit)"
+        elif hung:
+            what = "did not stop when interrupted at the per-cell time limit"
         else:
             outcome.reason = "nbgrader failed: " + _tail(log)
             return
         if culprit is None:
             outcome.reason = f"the submission {what} before any cell ran"
             return
-        key = f"grade:{culprit['grade_id']}" if culprit["locked"] else culprit["sha"]
+        key = _key(culprit)
         label = f"graded cell {culprit['grade_id']!r}" if culprit["locked"] else (
             f"the cell starting {culprit['first_line'][:60]!r}")
         if key in skip or (culprit["locked"] and not culprit["grade_id"]):
@@ -264,7 +282,7 @@ def _inspect(path: Path, outcome: Outcome) -> None:
     index = 0  # the cell's number in the learner's notebook (guard cells not counted)
     pending_guard = False
     for cell in notebook.cells:
-        guard = cell.source.startswith("# Inserted by the grader")
+        guard = cell.source.startswith(GUARD_PREFIX)
         index += 0 if guard else 1
         if cell.cell_type != "code":
             continue

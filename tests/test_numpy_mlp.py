@@ -98,6 +98,10 @@ def test_learns_mnist_in_quick_mode(data_dir, monkeypatch):
         ),
         (lambda: mlp.train_mlp(np.zeros((2, 3)), [0, 1], hidden=128), r"hidden: expected a tuple"),
         (lambda: mlp.sgd_update([], [], lr=-1), r"lr: expected a number > 0"),
+        (
+            lambda: mlp.accuracy(mlp.init_mlp((3, 2)), np.zeros((4, 3)), [0, 1]),
+            r"labels: expected shape \(4,\)",
+        ),
     ],
 )
 def test_bad_input_names_the_argument_and_the_expected_shape(call, match):

@@ -135,8 +135,13 @@ def predict(params, x):
 
 def accuracy(params, x, labels):
     """Fraction of rows of ``x`` whose predicted class equals ``labels`` (a float in [0, 1])."""
-    labels = np.asarray(labels).reshape(-1)
-    return float(np.mean(predict(params, x) == labels))
+    predicted = predict(params, x)
+    labels = np.asarray(labels)
+    if labels.reshape(-1).shape != predicted.shape:
+        raise ValueError(
+            f"labels: expected shape ({predicted.shape[0]},), one per row of x, got {labels.shape}"
+        )
+    return float(np.mean(predicted == labels.reshape(-1)))
 
 
 def train_mlp(x, labels, hidden=(128,), epochs=5, batch_size=32, lr=0.1, seed=0,

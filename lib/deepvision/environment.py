@@ -27,6 +27,26 @@ def install_spec() -> str:
     return f"deepvision @ git+{REPO_URL}@{REPO_REF}"
 
 
+def setup_cell(chapter: str) -> str:
+    """The exact source of every notebook's first code cell (tests hold the notebooks to it).
+
+    It cannot be a bare call into this package, because on Colab the package is not installed
+    yet: it installs it from :func:`install_spec` there, then calls :func:`prepare`.
+    """
+    return (
+        "# Set up this notebook. On Colab this first installs the course package from its "
+        "repository.\n"
+        "import importlib.util\n"
+        "import sys\n"
+        "\n"
+        'if "google.colab" in sys.modules and importlib.util.find_spec("deepvision") is None:\n'
+        f'    %pip install -q "{install_spec()}"\n'
+        "import deepvision\n"
+        "\n"
+        f'deepvision.prepare("{chapter}")'
+    )
+
+
 def colab_url(notebook_path: str) -> str:
     """Open-in-Colab address of a notebook, given its path inside the repository."""
     return f"https://colab.research.google.com/github/{_slug()}/blob/{REPO_REF}/{notebook_path}"

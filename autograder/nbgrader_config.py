@@ -24,6 +24,8 @@ c.CourseDirectory.db_url = os.environ.get(
 # Training cells take longer than nbgrader's default of 30 s per cell.
 c.Execute.timeout = int(os.environ.get("DEEPVISION_CELL_TIMEOUT", "600"))
 c.Execute.interrupt_on_timeout = True
+# A test cell the learner deleted is put back (and graded) instead of silently scoring nothing.
+c.OverwriteCells.add_missing_cells = True
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.begin_solution_delimeter = "BEGIN SOLUTION"

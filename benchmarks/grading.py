@@ -31,7 +31,10 @@ from deepvision.grade import cli, report
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "01_machine_learning_basics"
-PEAK = "del blocks\nimport re\nprint('peak', re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1])"
+PEAK = (
+    "del blocks\nimport re\n"
+    "print('peak', re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1])"
+)
 
 
 def _notebook(extra=None, solved=True):

@@ -36,8 +36,8 @@ MACHINERY_PREFIXES = ("IPython.core", "ipykernel")
 #: Modules whose IPython event callbacks are legitimate (registered by imports, not learners).
 TRUSTED_CALLBACK_MODULES = ("matplotlib", "matplotlib_inline", "IPython", "ipykernel",
                             "ipywidgets", "comm", "traitlets")
-#: Builtins the kernel itself replaces on every request (stdin forwarding).
-KERNEL_BUILTINS = ("input", "raw_input", "getpass")
+#: Builtins the kernel itself replaces on every request (stdin forwarding, IPython's trap).
+KERNEL_BUILTINS = ("input", "raw_input", "getpass", "get_ipython", "exit", "quit", "display")
 #: The line :func:`restore` prints; the grader looks for it in each inserted cell's output.
 MARKER = "deepvision-guard:"
 

@@ -24,7 +24,7 @@ from deepvision import build
 from deepvision.grade import gradebook as gb
 from deepvision.grade import report
 from deepvision.grade import submissions as subs
-from deepvision.grade.runner import run_limited
+from deepvision.grade.runner import context, run_limited
 from deepvision.grade.sandbox import Limits, RunDirectory, grade_one
 
 
@@ -146,6 +146,7 @@ def autograde(args) -> int:
         if records:
             print(f"{len(records)} submissions unchanged since they were graded: kept "
                   "(use --force to grade them again)", file=sys.stderr)
+        context()  # start the forkserver (nbgrader preloaded) before the worker threads
         progress = report.Progress(len(todo))
         with ThreadPoolExecutor(max_workers=args.workers) as pool:
             futures = {

@@ -12,15 +12,19 @@ Taught in: nowhere (grading infrastructure); see autograder/README.md.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sqlite3
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook as _Gradebook
+from nbgrader.api import MissingEntry
+from sqlalchemy.exc import SAWarning
 
 from deepvision import build
 from deepvision.grade import submissions as subs
@@ -38,6 +42,15 @@ class ChapterInfo:
     hidden_file: Path  # JSON list of hidden-test lines (for feedback redaction)
     hidden: list
     accepted: dict  # grade_id -> the instructor's source of that cell (not an edit)
+
+
+@contextlib.contextmanager
+def Gradebook(db_url):  # noqa: N802 (stands in for nbgrader's class)
+    """nbgrader's Gradebook, without the SQLAlchemy warnings its own code triggers."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
+        with _Gradebook(db_url) as book:
+            yield book
 
 
 def url(path: Path) -> str:

@@ -103,7 +103,7 @@ class RedactFeedback(NbGraderPreprocessor):
         if path and os.path.exists(path):
             with open(path) as handle:
                 secrets.extend(json.load(handle))
-        secrets = sorted(set(secrets), key=len, reverse=True)
+        secrets = sorted(set(secrets) | {BEGIN_HIDDEN, END_HIDDEN}, key=len, reverse=True)
         for cell in nb.cells:
             graded = cell.metadata.get("nbgrader", {}).get("grade", False)
             cell.source = redact_text(strip_hidden(cell.source), secrets)

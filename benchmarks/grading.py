@@ -56,6 +56,7 @@ def main(argv=None) -> int:
     parser.add_argument("--cell-timeout", default="20")
     parser.add_argument("--timeout", default="60")
     parser.add_argument("--memory", default="1.5G")
+    parser.add_argument("--no-feedback", action="store_true", help="skip feedback HTML")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="deepvision-bench-") as scratch:
         course = Path(scratch)
@@ -71,7 +72,7 @@ def main(argv=None) -> int:
         started = time.monotonic()
         cli.main(["autograde", "ch01", "--course", str(course), "--workers", str(args.workers),
                   "--cell-timeout", args.cell_timeout, "--timeout", args.timeout,
-                  "--memory", args.memory])
+                  "--memory", args.memory, *(["--no-feedback"] if args.no_feedback else [])])
         elapsed = time.monotonic() - started
         records = {r["student"]: r for r in report.read_records(course, ["ch01"])}
         autograded = course / "autograded" / "broken_memory" / "ch01" / f"{NAME}.ipynb"
@@ -84,8 +85,11 @@ def main(argv=None) -> int:
           f"{load[2]:.1f} (1 / 5 / 15 min); workers {args.workers}")
     print(f"{len(records)} submissions graded in {elapsed:.0f} s, including setup: "
           f"{60 * len(records) / elapsed:.1f} per minute")
-    print(f"honest submissions: mean {sum(r['seconds'] for r in honest) / len(honest):.1f} s "
-          f"each, scores {sorted({r['score'] for r in honest})}")
+    mean = sum(r["seconds"] for r in honest) / len(honest)
+    print(f"honest submissions: mean {mean:.1f} s each with {args.workers} running at once "
+          f"({60 * args.workers / mean:.1f} per minute at that pace), "
+          f"scores {sorted({r['score'] for r in honest})}, "
+          f"feedback {'off' if args.no_feedback else 'on'}")
     loop = records["broken_loop"]
     print(f"infinite loop: {loop['seconds']:.1f} s, status {loop['status']}, "
           f"score {loop['score']:g}/{loop['max_score']:g} "

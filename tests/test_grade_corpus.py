@@ -2,7 +2,7 @@
 
 Every submission is made here from chapters/ch01 (the student notebook) and solutions/ch01 (the
 reference answers) by a small transformation, laid out as nbgrader's ``submitted/`` folder, and
-graded by ``python -m deepvision.grade autograde`` with short limits (15 s per cell, 40 s per
+graded by ``python -m deepvision.grade autograde`` with short limits (15 s per cell, 60 s per
 attempt, 1.5 GB per kernel). Each case asserts its status and its score; honest work keeps full
 marks; the feedback never contains a hidden-test line; grading again changes nothing.
 """
@@ -31,7 +31,7 @@ RELEASED = ROOT / "chapters" / "ch01" / f"{NAME}.ipynb"
 POINTS = {"mse": 1, "softmax": 2, "cross_entropy": 2, "l2_penalty": 1,
           "gradient_descent_step": 1, "train_linear_regression": 3}
 FULL = float(sum(POINTS.values()))
-LIMITS = ["--cell-timeout", "15", "--timeout", "40", "--memory", "1.5G", "--retries", "2"]
+LIMITS = ["--cell-timeout", "15", "--timeout", "60", "--memory", "1.5G", "--retries", "2"]
 WRONG_SOFTMAX = "def softmax(scores):\n    return np.asarray(scores, dtype=float)\n"
 
 

@@ -1,7 +1,12 @@
 import os
 from pathlib import Path
 
+import matplotlib
 import pytest
+
+# Figures drawn by the tests themselves need no screen. Kernels started by the notebook tests do
+# not inherit this: they draw inline, as they do for a learner.
+matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -10,7 +15,6 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 os.environ.setdefault("DEEPVISION_QUICK", "1")
 if SHARED_DATA.is_dir():
     os.environ.setdefault("DEEPVISION_DATA_DIR", str(SHARED_DATA))
-os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 

@@ -1,10 +1,11 @@
-"""A real JupyterLab in a real Chromium: run chapter 06 and move the convolution explorer.
+"""A real JupyterLab in a real Chromium: run a chapter and move one of its widgets.
 
 Starts ``jupyter lab`` on a free localhost port (quick mode, real data) over a temporary copy of
-the chapter's solutions notebook, opens it with Debian's Chromium through Playwright (never
-``playwright install``), runs every cell from the Run menu, presses ArrowRight on the explorer's
-``position`` slider and checks that the drawn figure changes, with no tracebacks in the notebook
-and no errors in the browser console.
+a chapter's solutions notebook, opens it with Debian's Chromium through Playwright (never
+``playwright install``), runs every cell from the Run menu, presses ArrowRight on a named slider
+(chapter 01: the softmax explorer's first score; chapter 06: the convolution explorer's
+``position``) and checks that the drawn figure changes, with no tracebacks in the notebook and no
+errors in the browser console.
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "solutions" / "ch06" / "06_convolutional_neural_networks.ipynb"
+# (notebook, label of the slider to move, its readout after three ArrowRight presses)
+CASES = [
+    ("ch01/01_machine_learning_basics.ipynb", "female", "7.50"),
+    ("ch06/06_convolutional_neural_networks.ipynb", "position", "3"),
+]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -42,13 +47,15 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def lab(tmp_path):
-    """A JupyterLab server over a copy of the notebook; yields (base url, token, notebook name)."""
+@pytest.fixture(params=CASES, ids=[case[0].split("/")[0] for case in CASES])
+def lab(request, tmp_path):
+    """A JupyterLab server over a copy of a notebook; yields (url, token, name, label, readout)."""
+    notebook, label, readout = request.param
+    notebook = ROOT / "solutions" / notebook
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser) to run this")
     pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    shutil.copy(NOTEBOOK, tmp_path / NOTEBOOK.name)
+    shutil.copy(notebook, tmp_path / notebook.name)
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(os.environ, DEEPVISION_QUICK="1", TF_CPP_MIN_LOG_LEVEL="2")
     env.pop("MPLBACKEND", None)  # the kernel must draw inline, as for a learner
@@ -84,7 +91,7 @@ def lab(tmp_path):
                         + (tmp_path / "jupyter.log").read_text()[-3000:]
                     )
                 time.sleep(0.3)
-        yield base, token, NOTEBOOK.name
+        yield base, token, notebook.name, label, readout
     finally:
         server.terminate()
         try:
@@ -101,10 +108,10 @@ def _figure_source(explorer):
     return images.first.get_attribute("src")
 
 
-def test_convolution_explorer_moves_in_a_real_browser(lab):
+def test_a_widget_moves_in_a_real_browser(lab):
     from playwright.sync_api import sync_playwright
 
-    base, token, name = lab
+    base, token, name, label, expected_readout = lab
     console_errors = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -126,7 +133,7 @@ def test_convolution_explorer_moves_in_a_real_browser(lab):
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
             slider = page.locator(
-                ".widget-hslider", has=page.locator(".widget-label", has_text="position")
+                ".widget-hslider", has=page.locator(".widget-label", has_text=label)
             )
             slider.first.wait_for(timeout=60_000)
             explorer = page.locator(".jp-OutputArea-output", has=slider).first
@@ -153,10 +160,10 @@ def test_convolution_explorer_moves_in_a_real_browser(lab):
             outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
         finally:
             browser.close()
-    assert readout.strip() == "3", (
-        f"the position slider reads {readout!r} after 3 ArrowRight presses"
+    assert readout.strip() == expected_readout, (
+        f"the {label!r} slider reads {readout!r} after 3 ArrowRight presses"
     )
-    assert after is not None and after != before, "the explorer's figure did not change"
+    assert after is not None and after != before, "the widget's figure did not change"
     tracebacks = [text[:500] for text in outputs if "Traceback" in text]
     assert not tracebacks, "error outputs in the notebook:\n" + "\n".join(tracebacks)
     real_errors = [text for text in console_errors if "Failed to load resource" not in text]

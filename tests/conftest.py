@@ -4,8 +4,8 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-# Figures drawn by the tests themselves need no screen. Kernels started by the notebook tests do
-# not inherit this: they draw inline, as they do for a learner.
+# Figures drawn by the tests themselves need no screen (tests/notebooks.py says how notebook
+# kernels draw; the browser test's JupyterLab draws inline, as for a learner).
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,6 +5,7 @@ import pytest
 
 from deepvision import checks, ops
 from deepvision.checks import ch03
+from tests.gradcheck import centred_difference
 
 
 def _fails(result, hint):
@@ -221,16 +222,7 @@ def test_two_layer_forward_rejects_wrong_answers(wrong, hint):
 
 
 def _centred(f, x, h=1e-5):
-    grad = np.zeros_like(x, dtype=float)
-    for index in np.ndindex(x.shape):
-        saved = x[index]
-        x[index] = saved + h
-        plus = f(x)
-        x[index] = saved - h
-        minus = f(x)
-        x[index] = saved
-        grad[index] = (plus - minus) / (2 * h)
-    return grad
+    return centred_difference(f, x, h)
 
 
 def _forward_difference(f, x, h=1e-5):

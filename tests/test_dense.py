@@ -9,25 +9,11 @@ import numpy as np
 import pytest
 
 from deepvision import ops
+from tests.gradcheck import centred_difference
 
 SEEDS = range(3)
 SHAPES = [(1,), (7,), (3, 4), (2, 3, 5)]
 LAYER_SHAPES = [(1, 1, 1), (2, 3, 4), (5, 4, 4), (8, 10, 3)]  # (N, n_in, n_out)
-
-
-def numerical_gradient(f, x, h=1e-6):
-    """Centred differences (f(x + h e_i) - f(x - h e_i)) / 2h for every entry of x."""
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        saved = x[index]
-        x[index] = saved + h
-        plus = f(x)
-        x[index] = saved - h
-        minus = f(x)
-        x[index] = saved
-        grad[index] = (plus - minus) / (2 * h)
-    return grad
 
 
 def _keras(fn, z):
@@ -68,7 +54,7 @@ def test_activation_derivatives_match_finite_differences(shape, seed):
     z = np.random.default_rng(seed).normal(scale=3, size=shape)
     z = np.where(np.abs(z) < 1e-3, 0.5, z)  # ReLU has a kink at 0: stay away from it
     for f, df in [(ops.sigmoid, ops.sigmoid_derivative), (ops.relu, ops.relu_derivative)]:
-        numeric = numerical_gradient(lambda v, f=f: np.sum(f(v)), z)
+        numeric = centred_difference(lambda v, f=f: np.sum(f(v)), z)
         np.testing.assert_allclose(df(z), numeric, rtol=1e-6, atol=1e-8)
 
 
@@ -117,13 +103,13 @@ def test_dense_backward_matches_finite_differences(n, n_in, n_out, seed):
         return np.sum(ops.dense_forward(x_, w_, b_)[0] * dout)
 
     np.testing.assert_allclose(
-        dx, numerical_gradient(lambda v: loss(v, w, b), x), rtol=1e-6, atol=1e-8
+        dx, centred_difference(lambda v: loss(v, w, b), x), rtol=1e-6, atol=1e-8
     )
     np.testing.assert_allclose(
-        dw, numerical_gradient(lambda v: loss(x, v, b), w), rtol=1e-6, atol=1e-8
+        dw, centred_difference(lambda v: loss(x, v, b), w), rtol=1e-6, atol=1e-8
     )
     np.testing.assert_allclose(
-        db, numerical_gradient(lambda v: loss(x, w, v), b), rtol=1e-6, atol=1e-8
+        db, centred_difference(lambda v: loss(x, w, v), b), rtol=1e-6, atol=1e-8
     )
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from deepvision import config, data, ops
 from deepvision import numpy_mlp as mlp
-from tests.test_dense import numerical_gradient
+from tests.gradcheck import centred_difference
 
 
 @pytest.mark.parametrize("sizes", [(4, 3), (5, 6, 3), (3, 4, 4, 2)])
@@ -25,8 +25,8 @@ def test_mlp_backward_matches_finite_differences(sizes, seed):
         return ops.cross_entropy(mlp.mlp_forward(changed, x)[0], labels)
 
     for k, (w, b) in enumerate(params):
-        numeric_w = numerical_gradient(lambda v, k=k: loss_with(k, 0, v), w)
-        numeric_b = numerical_gradient(lambda v, k=k: loss_with(k, 1, v), b)
+        numeric_w = centred_difference(lambda v, k=k: loss_with(k, 0, v), w)
+        numeric_b = centred_difference(lambda v, k=k: loss_with(k, 1, v), b)
         np.testing.assert_allclose(grads[k][0], numeric_w, rtol=1e-5, atol=1e-8)
         np.testing.assert_allclose(grads[k][1], numeric_b, rtol=1e-5, atol=1e-8)
 

@@ -11,6 +11,7 @@ errors in the browser console.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -108,6 +109,23 @@ def _figure_source(explorer):
     return images.first.get_attribute("src")
 
 
+def _run_all_cells(page, attempts=3):
+    """Run > Run All Cells, checked: a click that lands while JupyterLab is still settling can be
+    lost, so retry until the first code cell shows an execution prompt ([*] or [1])."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    started = page.locator(".jp-CodeCell .jp-InputPrompt", has_text=re.compile(r"\[(\*|\d+)\]"))
+    for _ in range(attempts):
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        try:
+            started.first.wait_for(timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"Run All Cells did not start the notebook after {attempts} tries")
+
+
 def test_a_widget_moves_in_a_real_browser(lab):
     from playwright.sync_api import sync_playwright
 
@@ -129,13 +147,11 @@ def test_a_widget_moves_in_a_real_browser(lab):
             page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
                 state="attached", timeout=60_000
             )
-            # Run > Run All Cells
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            _run_all_cells(page)
             slider = page.locator(
                 ".widget-hslider", has=page.locator(".widget-label", has_text=label)
             )
-            slider.first.wait_for(timeout=60_000)
+            slider.first.wait_for(timeout=90_000)
             explorer = page.locator(".jp-OutputArea-output", has=slider).first
             explorer.locator(".widget-output img").first.wait_for(timeout=30_000)
             before = _figure_source(explorer)

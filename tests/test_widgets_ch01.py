@@ -5,6 +5,7 @@ import pytest
 
 from deepvision import ops
 from deepvision.widgets import ch01
+from tests.widgets import assert_every_control_redraws
 
 
 def test_softmax_state_gives_probabilities_and_the_loss_of_the_true_class():
@@ -55,16 +56,7 @@ def test_polynomial_errors_show_under_and_overfitting():
     "make", [ch01.softmax_explorer, ch01.gradient_descent_explorer, ch01.polynomial_explorer]
 )
 def test_widgets_redraw_when_a_control_moves(make):
-    # Outside a kernel an Output captures nothing, so the test follows what was drawn; the
-    # notebooks and the browser test check what a learner sees.
-    import matplotlib.pyplot as plt
-
-    box = make()
-    name, control = next(iter(box.controls.items()))
-    before = dict(box.drawn)
-    control.value = control.max if control.value != control.max else control.min
-    assert box.drawn != before and box.drawn[name] == control.value
-    plt.close("all")
+    assert_every_control_redraws(make())
 
 
 def test_bad_input_is_a_sentence():

@@ -5,6 +5,7 @@ import pytest
 
 from deepvision import data, images
 from deepvision.widgets import ch02
+from tests.widgets import assert_every_control_redraws
 
 
 def _photo():
@@ -54,14 +55,7 @@ def test_pixel_labels_show_values_and_rgb_triples():
 
 @pytest.mark.parametrize("make", [ch02.channel_mixer, ch02.pixel_inspector])
 def test_widgets_redraw_when_a_control_moves(make):
-    import matplotlib.pyplot as plt
-
-    box = make()
-    name, control = next(iter(box.controls.items()))
-    before = dict(box.drawn)
-    control.value = control.max if control.value != control.max else control.min
-    assert box.drawn != before and box.drawn[name] == control.value
-    plt.close("all")
+    assert_every_control_redraws(make())
 
 
 def test_the_mixer_view_buttons_redraw_and_the_inspector_takes_a_color_image():

@@ -5,6 +5,7 @@ import pytest
 
 from deepvision import ops
 from deepvision.widgets import ch03
+from tests.widgets import assert_every_control_redraws
 
 
 @pytest.mark.parametrize("name", ["step", "sigmoid", "relu"])
@@ -40,17 +41,7 @@ def test_output_grid_matches_the_neuron_at_its_points():
 
 @pytest.mark.parametrize("make", [ch03.activation_plotter, ch03.neuron_explorer])
 def test_widgets_redraw_when_a_control_moves(make):
-    import matplotlib.pyplot as plt
-
-    box = make()
-    for name, control in box.controls.items():
-        before = dict(box.drawn)
-        if hasattr(control, "options"):
-            control.value = [o for o in control.options if o != control.value][0]
-        else:
-            control.value = control.max if control.value != control.max else control.min
-        assert box.drawn != before and box.drawn[name] == control.value
-    plt.close("all")
+    assert_every_control_redraws(make())
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ With DEEPVISION_QUICK=1 it uses the quick-mode budget instead.
 
 import time
 
-from deepvision import config, data, numpy_mlp
+from deepvision import config, data
+from deepvision.models import numpy_mlp
 
 
 def main():

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from deepvision import arithmetic
+from deepvision.ops import arithmetic
 
 tf = pytest.importorskip("tensorflow")
 
@@ -93,3 +93,27 @@ def test_parameter_count_matches_keras():
 def test_bad_arguments_raise_value_errors_naming_them(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_pairs_give_one_answer_per_axis_as_keras_shapes_them(padding):
+    keras = pytest.importorskip("keras")
+    layer = keras.layers.Conv2D(1, (3, 5), strides=(2, 1), padding=padding)
+    height, width = layer.compute_output_shape((None, 17, 12, 1))[1:3]
+    assert arithmetic.output_size((17, 12), (3, 5), (2, 1), padding) == (height, width)
+    assert arithmetic.output_size((17, 12), (3, 5), (2, 1), padding) == (
+        arithmetic.output_size(17, 3, 2, padding),
+        arithmetic.output_size(12, 5, 1, padding),
+    )
+
+
+def test_pairs_in_padding_and_parameter_counts():
+    assert arithmetic.same_padding((5, 32), 2, (1, 2)) == ((0, 1), (0, 0))
+    assert arithmetic.conv_output_size((8, 6), (3, 1), 1, 1) == (8, 8)
+    keras = pytest.importorskip("keras")
+    layer = keras.layers.Conv2D(7, (3, 5))
+    layer.build((None, 16, 16, 4))
+    assert arithmetic.conv_parameter_count((3, 5), 4, 7) == layer.count_params()
+    assert arithmetic.conv_parameter_count((3, 5), 4, 7, (14, 12)) == (3 * 5 * 4 + 1) * 14 * 12 * 7
+    with pytest.raises(ValueError, match=r"kernel_size: expected an integer >= 1 or a pair"):
+        arithmetic.conv_parameter_count((3, 0), 4, 7)

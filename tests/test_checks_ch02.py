@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from deepvision import checks, images
+from deepvision import checks
 from deepvision.checks import ch02
+from deepvision.ops import images
 
 
 def _fails(result, hint):

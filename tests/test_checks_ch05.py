@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from deepvision import data, ops
 from deepvision.checks import ch05
 from deepvision.models import mlp_functional, mlp_sequential
-from deepvision.widgets import ch05 as helpers
 
 # ---- dense_parameters -----------------------------------------------------------------------
 
@@ -205,51 +205,51 @@ def _save(tmp_path, array, mode, name):
 def test_load_digit_image_inverts_light_backgrounds(tmp_path):
     canvas = np.full((56, 56), 250, np.uint8)
     canvas[20:36, 26:30] = 0  # a dark "1"
-    x = helpers.load_digit_image(_save(tmp_path, canvas, "L", "one.png"))
+    x = data.load_digit_image(_save(tmp_path, canvas, "L", "one.png"))
     assert x.shape == (28, 28) and x.dtype == np.float32
     assert 0.0 <= x.min() and x.max() <= 1.0
     assert x[0, 0] < 0.05 and x[14, 13:15].max() > 0.85  # black background, bright stroke
     # already MNIST-like (light on dark): auto leaves it alone
-    y = helpers.load_digit_image(_save(tmp_path, 255 - canvas, "L", "one_dark.png"))
+    y = data.load_digit_image(_save(tmp_path, 255 - canvas, "L", "one_dark.png"))
     np.testing.assert_allclose(x, y, atol=1 / 255 + 1e-6)
-    z = helpers.load_digit_image(tmp_path / "one_dark.png", invert=True)
+    z = data.load_digit_image(tmp_path / "one_dark.png", invert=True)
     np.testing.assert_allclose(z, 1 - y, atol=1e-6)
 
 
 def test_load_digit_image_transparent_png(tmp_path):
     rgba = np.zeros((28, 28, 4), np.uint8)  # transparent everywhere...
     rgba[5:23, 12:16] = (0, 0, 0, 255)  # ...except an opaque black stroke
-    x = helpers.load_digit_image(_save(tmp_path, rgba, "RGBA", "alpha.png"))
+    x = data.load_digit_image(_save(tmp_path, rgba, "RGBA", "alpha.png"))
     assert x[0, 0] < 0.05 and x[14, 13] > 0.95
 
 
 def test_load_digit_image_bad_files(tmp_path):
     with pytest.raises(FileNotFoundError, match="path: no file"):
-        helpers.load_digit_image(tmp_path / "missing.png")
+        data.load_digit_image(tmp_path / "missing.png")
     text = tmp_path / "notes.png"
     text.write_text("not an image")
     with pytest.raises(ValueError, match="not an image file"):
-        helpers.load_digit_image(text)
+        data.load_digit_image(text)
     wide = _save(tmp_path, np.zeros((28, 80), np.uint8), "L", "wide.png")
     with pytest.raises(ValueError, match="80x28 pixels; expected a roughly square image"):
-        helpers.load_digit_image(wide)
+        data.load_digit_image(wide)
     with pytest.raises(ValueError, match="invert"):
-        helpers.load_digit_image(wide, invert="yes")
+        data.load_digit_image(wide, invert="yes")
 
 
 def test_top_predictions():
     probs = np.array([[0.1, 0.6, 0.05, 0.25]])
-    assert helpers.top_predictions(probs, k=2) == [("1", 0.6), ("3", 0.25)]
-    assert helpers.top_predictions(probs[0], list("abcd"), k=1) == [("b", 0.6)]
+    assert ops.top_predictions(probs, k=2) == [("1", 0.6), ("3", 0.25)]
+    assert ops.top_predictions(probs[0], list("abcd"), k=1) == [("b", 0.6)]
     with pytest.raises(ValueError, match=r"probs: expected shape \(C,\) or \(1, C\)"):
-        helpers.top_predictions(np.zeros((2, 4)))
+        ops.top_predictions(np.zeros((2, 4)))
 
 
 def test_shipped_digit_png_reads_as_a_digit():
     from pathlib import Path
 
     path = Path(__file__).resolve().parents[1] / "solutions" / "ch05" / "my_digit.png"
-    x = helpers.load_digit_image(path)
+    x = data.load_digit_image(path)
     assert x.shape == (28, 28)
     border = np.concatenate([x[0], x[-1], x[:, 0], x[:, -1]])
     assert border.max() < 0.1 and 20 < np.sum(x > 0.5) < 300  # a stroke on black, not a blob

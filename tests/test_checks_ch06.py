@@ -5,7 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from deepvision import arithmetic, checks, filters, ops
+from deepvision import checks, ops
+from deepvision.ops import arithmetic, filters
 
 
 def _conv2d_single(image, kernel, stride=1):

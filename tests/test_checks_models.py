@@ -1,4 +1,4 @@
-"""checks.models.check_model fails every wrong architecture and passes equivalent ones.
+"""checks.architecture.check_model fails every wrong architecture and passes equivalent ones.
 
 A well-known course compared layers with ``zip()`` and so passed a model with a layer missing:
 each kind of mistake gets its own test here.
@@ -7,7 +7,7 @@ each kind of mistake gets its own test here.
 import keras
 import pytest
 
-from deepvision.checks.models import check_model, describe_model
+from deepvision.checks.architecture import check_model, describe_model
 from deepvision.models import mlp_functional, mlp_sequential
 
 

@@ -11,7 +11,8 @@ keras = pytest.importorskip("keras")
 
 
 def _cases(count, seed):
-    """A seeded sweep of (N, H, W, C_in, C_out, kernel, stride, padding)."""
+    """A seeded sweep of (N, H, W, C_in, C_out, kernel, stride, padding); every third stride is
+    a pair (S_h, S_w), as Keras accepts."""
     rng = np.random.default_rng(seed)
     cases = []
     while len(cases) < count:
@@ -25,7 +26,9 @@ def _cases(count, seed):
                 int(rng.integers(1, 5)),
                 int(rng.integers(1, 5)),
                 (kh, kw),
-                int(rng.integers(1, 4)),
+                (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+                if len(cases) % 3 == 2
+                else int(rng.integers(1, 4)),
                 ("valid", "same")[len(cases) % 2],
             )
         )
@@ -150,10 +153,10 @@ X, W = np.ones((1, 5, 5, 3)), np.ones((3, 3, 3, 2))
     [
         (dict(x=X, w=np.ones((6, 6, 3, 2))), r"w: kernel 6x6 .* larger than the padded input 5x5"),
         (dict(x=X, w=np.ones((3, 3, 4, 2))), r"w: has 4 input channels .* x has 3"),
-        (dict(x=X, w=W, stride=0), r"stride: expected an integer >= 1, got 0"),
-        (dict(x=X, w=W, stride=-2), r"stride: expected an integer >= 1, got -2"),
+        (dict(x=X, w=W, stride=0), r"stride: expected an integer >= 1 or a pair of them, got 0"),
+        (dict(x=X, w=W, stride=-2), r"stride: expected an integer >= 1 or a pair of them, got -2"),
         (dict(x=X, w=W, padding="full"), r"padding: expected 'valid' or 'same', got 'full'"),
-        (dict(x=X[0], w=W), r"x: expected shape \(N, H, W, C\) .* got shape \(5, 5, 3\)"),
+        (dict(x=X[0], w=W), r"x: expected shape \(N, H, W, C\), got shape \(5, 5, 3\)"),
         (dict(x=X, w=W[..., 0]), r"w: expected shape \(kh, kw, c_in, c_out\)"),
         (dict(x=X, w=W, b=np.ones(3)), r"b: expected shape \(2,\)"),
         (dict(x=X * np.nan, w=W), r"x: contains NaN"),

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from deepvision import config, data
+from deepvision import config, data, ops
 
 
 def test_full_mnist_from_the_data_directory(data_dir, monkeypatch):
@@ -109,3 +109,30 @@ def test_sample_images_are_real_photos():
     assert gray.shape == (300, 451) and gray.dtype == np.uint8
     with pytest.raises(ValueError, match="name: unknown sample image 'dog'; expected one of"):
         data.sample_image("dog")
+
+
+def test_sample_images_turn_gray_with_the_weights_the_course_teaches():
+    """One grayscale everywhere: BT.601 (0.299, 0.587, 0.114), as chapter 02 and TensorFlow."""
+    rgb = data.sample_image("chelsea").astype(np.float64)
+    gray = data.sample_image("chelsea", gray=True).astype(np.float64)
+    bt601 = rgb @ np.array([0.299, 0.587, 0.114])
+    bt709 = rgb @ np.array([0.2125, 0.7154, 0.0721])
+    assert np.abs(gray - bt601).max() <= 0.5
+    assert np.abs(gray - bt709).max() > 5  # the two conventions differ visibly on this photo
+    assert ops.images.LUMINANCE_WEIGHTS == (0.299, 0.587, 0.114)
+
+
+def test_old_module_names_stay_importable_for_released_notebooks():
+    import deepvision.arithmetic
+    import deepvision.filters
+    import deepvision.images
+    import deepvision.numpy_mlp
+    from deepvision.models import numpy_mlp
+    from deepvision.widgets import ch05
+
+    assert deepvision.arithmetic is ops.arithmetic
+    assert deepvision.filters is ops.filters
+    assert deepvision.images is ops.images
+    assert deepvision.numpy_mlp is numpy_mlp
+    assert ch05.load_digit_image is data.load_digit_image
+    assert ch05.top_predictions is ops.top_predictions

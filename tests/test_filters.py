@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from deepvision import data, filters
+from deepvision import data
+from deepvision.ops import filters
 
 tf = pytest.importorskip("tensorflow")
 

@@ -14,8 +14,7 @@ import numpy as np
 import pytest
 
 from deepvision import checks
-from deepvision.checks import guard
-from deepvision.grade import cli, hooks
+from deepvision.grade import cli, guard, hooks
 from deepvision.grade import submissions as subs
 
 ROOT = Path(__file__).resolve().parents[1]

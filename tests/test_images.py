@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from deepvision import images
+from deepvision.ops import images
 
 SEEDS = range(3)
 RGB_SHAPES = [(1, 1, 3), (4, 5, 3), (7, 3, 3), (2, 6, 4, 3)]
@@ -144,7 +144,7 @@ def test_to_batch_adds_the_channel_axis_for_grayscale_and_keeps_rgb():
         ),
         (lambda: images.denormalize(np.zeros(3), (-1, 0)), r"value_range"),
         (lambda: images.normalize(np.array([np.nan])), r"image: contains NaN"),
-        (lambda: images.normalize(np.array(["a"])), r"image: expected an array of pixel numbers"),
+        (lambda: images.normalize(np.array(["a"])), r"image: expected an array of numbers"),
         (
             lambda: images.split_channels(np.zeros((4, 4))),
             r"image: expected shape \(H, W, C\), got shape \(4, 4\)",

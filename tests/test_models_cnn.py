@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from deepvision.arithmetic import conv_parameter_count
-from deepvision.checks.models import check_model, describe_model
+from deepvision.checks.architecture import check_model, describe_model
 from deepvision.models import book_learning_rate, mnist_cnn
+from deepvision.ops.arithmetic import conv_parameter_count
 
 keras = pytest.importorskip("keras")
 

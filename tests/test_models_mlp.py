@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from deepvision import models
-from deepvision.checks.models import check_model, describe_model
+from deepvision.checks.architecture import check_model, describe_model
 from deepvision.models import mlp
 
 BUILDERS = [models.mlp_sequential, models.mlp_functional]

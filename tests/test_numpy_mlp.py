@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from deepvision import config, data, ops
-from deepvision import numpy_mlp as mlp
+from deepvision.models import numpy_mlp as mlp
 from tests.gradcheck import centred_difference
 
 

@@ -12,9 +12,14 @@ def _cases(count, seed):
     rng = np.random.default_rng(seed)
     cases = []
     while len(cases) < count:
-        pool = int(rng.integers(1, 5))
+        # every fourth case gives pool_size and stride as pairs (ph, pw), as Keras accepts
+        pair = len(cases) % 4 == 3
+        ph, pw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+        pool = (ph, pw) if pair else ph
         stride = None if len(cases) % 3 == 0 else int(rng.integers(1, 5))
-        h, w = int(rng.integers(pool, 13)), int(rng.integers(pool, 13))
+        if pair and stride is not None:
+            stride = (stride, int(rng.integers(1, 5)))
+        h, w = int(rng.integers(ph, 13)), int(rng.integers(pw if pair else ph, 13))
         cases.append(
             (
                 int(rng.integers(1, 3)),
@@ -59,8 +64,9 @@ def test_channels_are_pooled_separately():
     "kwargs, match",
     [
         (dict(x=np.ones((1, 3, 3, 1)), pool_size=4), r"pool_size: 4 is larger than the input"),
-        (dict(x=np.ones((1, 3, 3, 1)), pool_size=0), r"pool_size: expected an integer >= 1"),
-        (dict(x=np.ones((1, 4, 4, 1)), stride=0), r"stride: expected an integer >= 1, got 0"),
+        (dict(x=np.ones((1, 3, 3, 1)), pool_size=0), r"pool_size: expected an integer >= 1 or a"),
+        (dict(x=np.ones((1, 4, 4, 1)), stride=0), r"stride: expected an integer >= 1 or a pair of"),
+        (dict(x=np.ones((1, 4, 4, 1)), stride=(2, 0)), r"stride: expected .* got \(2, 0\)"),
         (dict(x=np.ones((4, 4, 1))), r"x: expected shape \(N, H, W, C\)"),
         (dict(x=np.ones((1, 4, 4, 1)), padding="full"), r"padding: expected 'valid' or 'same'"),
     ],

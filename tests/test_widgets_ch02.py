@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from deepvision import data, images
+from deepvision import data
+from deepvision.ops import images
 from deepvision.widgets import ch02
 from tests.widgets import assert_every_control_redraws
 

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from deepvision import arithmetic, filters, ops
+from deepvision import ops
+from deepvision.ops import arithmetic, filters
 from deepvision.widgets import ch06
 
 

@@ -207,7 +207,8 @@ def sample_image(name="chelsea", gray=False):
     Args:
         name: One of ``chelsea`` (alias ``cat``), ``astronaut``, ``coffee``, ``rocket``,
             ``camera``, ``coins``, ``moon``.
-        gray: Convert a colour photo to grayscale (luminance weights 0.2125, 0.7154, 0.0721).
+        gray: Convert a colour photo to grayscale with the course's luminance weights, BT.601's
+            0.299 R + 0.587 G + 0.114 B (:func:`deepvision.ops.to_grayscale`), rounded to uint8.
 
     Returns:
         uint8 array, (H, W, 3) for colour photos or (H, W) for grayscale ones.
@@ -222,7 +223,64 @@ def sample_image(name="chelsea", gray=False):
 
     image = getattr(skimage.data, _SAMPLE_IMAGES[name])()
     if gray and image.ndim == 3:
-        from skimage.color import rgb2gray
+        from deepvision.ops.images import to_grayscale
 
-        image = np.round(rgb2gray(image[..., :3]) * 255).astype(np.uint8)
+        image = np.clip(np.round(to_grayscale(image[..., :3])), 0, 255).astype(np.uint8)
     return np.ascontiguousarray(image)
+
+
+#: How far from square a digit photo may be before :func:`load_digit_image` refuses to squash it.
+MAX_ASPECT_RATIO = 1.25
+
+
+def load_digit_image(path, invert="auto"):
+    """Read an image file of one digit as MNIST does: (28, 28) float32, white on black, in [0, 1].
+
+    Steps: open the file; paint any transparent pixels white; convert to grayscale; resize to
+    28x28; scale to [0, 1]; invert a dark-on-light drawing so the digit is bright on black.
+
+    Args:
+        path: An image file PIL can read (PNG, JPEG, ...), roughly square.
+        invert: True to invert, False not to, ``"auto"`` to invert when the background (the
+            image's border) is light.
+
+    Returns:
+        float32 array of shape (28, 28).
+
+    Raises:
+        FileNotFoundError: No file at ``path``.
+        ValueError: Not an image, or far from square (it would be distorted).
+
+    Taught in: chapter 05, "Predicting an image file".
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    if invert not in (True, False, "auto"):
+        raise ValueError(f"invert: expected True, False or 'auto', got {invert!r}")
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"path: no file at {path!r}")
+    try:
+        with Image.open(path) as opened:
+            image = opened.copy()
+    except (UnidentifiedImageError, OSError) as error:
+        raise ValueError(f"path: {path!r} is not an image file PIL can read ({error})") from error
+    width, height = image.size
+    if max(width, height) > MAX_ASPECT_RATIO * min(width, height):
+        raise ValueError(
+            f"path: the image is {width}x{height} pixels; expected a roughly square image "
+            f"(28x28 or larger) with the digit in the middle: crop it to a square first, "
+            f"or it is squashed when resized to 28x28"
+        )
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(background, rgba)
+    gray = image.convert("L").resize((28, 28), Image.BILINEAR)
+    x = np.asarray(gray, dtype=np.float32) / 255
+    if invert == "auto":
+        border = np.concatenate([x[0], x[-1], x[:, 0], x[:, -1]])
+        invert = bool(border.mean() > 0.5)
+    if invert:
+        x = 1.0 - x
+    return x

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepvision import _validate
+from deepvision import validate
 
 
 def history_curves(history):
@@ -102,9 +102,9 @@ def confusion_matrix(labels, preds, num_classes):
 
     Taught in: chapter 04, "How well did it learn?".
     """
-    num_classes = _validate.positive_int(num_classes, "num_classes")
-    labels = _validate.class_labels(labels, num_classes, "labels").reshape(-1)
-    preds = _validate.class_labels(preds, num_classes, "preds").reshape(-1)
+    num_classes = validate.positive_int(num_classes, "num_classes")
+    labels = validate.class_labels(labels, num_classes, "labels").reshape(-1)
+    preds = validate.class_labels(preds, num_classes, "preds").reshape(-1)
     if labels.shape != preds.shape:
         raise ValueError(
             f"labels and preds: expected the same number of examples, got {labels.shape} and "
@@ -180,7 +180,7 @@ def misclassified(labels, preds, limit=None):
         )
     wrong = np.flatnonzero(labels != preds).astype(np.int64)
     if limit is not None:
-        wrong = wrong[: _validate.positive_int(limit, "limit", allow_zero=True)]
+        wrong = wrong[: validate.positive_int(limit, "limit", allow_zero=True)]
     return wrong
 
 
@@ -189,8 +189,8 @@ def grid_shape(count, columns=8):
 
     Taught in: chapter 04, "How well did it learn?".
     """
-    count = _validate.positive_int(count, "count")
-    columns = _validate.positive_int(columns, "columns")
+    count = validate.positive_int(count, "count")
+    columns = validate.positive_int(columns, "columns")
     columns = min(columns, count)
     return -(-count // columns), columns
 
@@ -235,5 +235,30 @@ def plot_image_grid(images, titles=None, columns=8, cmap="gray", title=None):
                 ax.set_title(titles[index], fontsize=8)
     if title:
         fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_prediction(image, probs, title=None):
+    """An image beside a bar chart of the model's ten probabilities; returns the Figure.
+
+    Taught in: chapter 05, "Predicting one image".
+    """
+    import matplotlib.pyplot as plt
+
+    image = np.asarray(image)
+    if image.size == 784:
+        image = image.reshape(28, 28)
+    probs = np.asarray(probs, dtype=np.float64).reshape(-1)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(7, 2.8), gridspec_kw={"width_ratios": [1, 2]})
+    left.imshow(image, cmap="gray")
+    left.axis("off")
+    left.set_title(title or f"predicted {int(np.argmax(probs))}")
+    bars = right.bar(range(probs.size), probs, color="#8da0cb")
+    bars[int(np.argmax(probs))].set_color("#e34a33")
+    right.set_xticks(range(probs.size))
+    right.set_ylim(0, 1)
+    right.set_xlabel("class")
+    right.set_ylabel("probability")
     fig.tight_layout()
     return fig

@@ -1,8 +1,8 @@
 """Checkers for chapter 02, "The structure of images".
 
 Each checker runs the learner's function on small images whose answers come from
-:mod:`deepvision.images`, and names the usual mistake behind a wrong answer (a plain mean instead
-of luminance weights, the book's ``x - 127.5 / 127.5``, slicing the wrong axis...).
+:mod:`deepvision.ops.images`, and names the usual mistake behind a wrong answer (a plain mean
+instead of luminance weights, the book's ``x - 127.5 / 127.5``, slicing the wrong axis...).
 
 Taught in: chapter 02 (the exercises).
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepvision import images
 from deepvision.checks._core import CaseFailed, as_array, call, close, run
+from deepvision.ops import images
 
 
 def _pixels(shape, seed):

@@ -16,7 +16,7 @@ import numpy as np
 
 from deepvision import config
 from deepvision.checks._core import CaseFailed, as_array, call, close, run
-from deepvision.checks.models import check_model
+from deepvision.checks.architecture import check_model
 
 #: Test accuracy :func:`check_train_mlp` asks for, per mode. Full mode: the book reports about
 #: 97% after 10 epochs of SGD(0.01) (the course measured 97.0%); quick mode trains on 2,000

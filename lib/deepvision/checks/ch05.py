@@ -15,7 +15,7 @@ import tempfile
 import numpy as np
 
 from deepvision.checks._core import CaseFailed, as_array, call, close, run
-from deepvision.checks.models import check_model
+from deepvision.checks.architecture import check_model
 
 
 def check_dense_parameters(dense_parameters):

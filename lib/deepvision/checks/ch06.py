@@ -1,10 +1,9 @@
 """Checkers for chapter 06, "Convolutional neural networks".
 
 Each checker runs the learner's function on cases whose answers come from the reference
-implementations (:mod:`deepvision.ops`, :mod:`deepvision.arithmetic`, :mod:`deepvision.filters`)
-and names the usual mistake behind a wrong answer: a flipped kernel (true convolution instead of
-Keras' cross-correlation), a stride applied along one axis only, "same" padding put on one side,
-pooling windows that overlap.
+implementations in :mod:`deepvision.ops` and names the usual mistake behind a wrong answer: a
+flipped kernel (true convolution instead of Keras' cross-correlation), a stride applied along one
+axis only, "same" padding put on one side, pooling windows that overlap.
 
 Taught in: chapter 06 (the exercises).
 """
@@ -15,8 +14,9 @@ import math
 
 import numpy as np
 
-from deepvision import arithmetic, filters, ops
+from deepvision import ops
 from deepvision.checks._core import CaseFailed, as_array, call, close, run
+from deepvision.ops import arithmetic, filters
 
 
 def _flip(kernel):
@@ -384,7 +384,7 @@ def check_conv_parameter_count(conv_parameter_count):
 
 def check_mnist_cnn(build_mnist_cnn):
     """Check ``build_mnist_cnn()``: the book's CNN, layer by layer, via ``check_model``."""
-    from deepvision.checks.models import check_model
+    from deepvision.checks.architecture import check_model
     from deepvision.models.cnn import mnist_cnn
 
     name = "build_mnist_cnn"

@@ -13,7 +13,7 @@ any learner code this process
 - writes its pid to ``DEEPVISION_GRADE_PIDFILE`` so the grader can kill its process group when a
   submission runs past its wall-time limit (jupyter_client starts kernels in a new session);
 - then replaces itself with ``ipykernel`` and records the tamper-guard snapshot
-  (:func:`deepvision.checks.guard.snapshot`) as the kernel's first statement.
+  (:func:`deepvision.grade.guard.snapshot`) as the kernel's first statement.
 
 Taught in: nowhere (grading infrastructure); see autograder/README.md.
 """
@@ -53,7 +53,7 @@ def main(argv=None) -> None:
     if pidfile:
         with open(pidfile, "w") as handle:
             handle.write(str(os.getpid()))
-    startup = "import deepvision.checks.guard as _dv_guard; _dv_guard.snapshot(); del _dv_guard"
+    startup = "import deepvision.grade.guard as _dv_guard; _dv_guard.snapshot(); del _dv_guard"
     command = [
         sys.executable, "-m", "ipykernel_launcher", *argv,
         f"--IPKernelApp.exec_lines={startup}",

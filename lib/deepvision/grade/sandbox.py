@@ -25,9 +25,9 @@ from pathlib import Path
 
 import nbformat
 
-from deepvision.checks.guard import MARKER
 from deepvision.grade import submissions as subs
 from deepvision.grade.gradebook import distrust
+from deepvision.grade.guard import MARKER
 from deepvision.grade.runner import run_limited
 
 KERNEL_NAME = "deepvision-grader"

@@ -10,7 +10,7 @@ Two layouts are accepted:
 
 :func:`prepare` turns a submitted notebook into the one nbgrader grades: outputs cleared,
 deleted graded cells put back from the released chapter, unknown graded cells demoted, the
-kernel set to the grading kernel, and a guard cell (:mod:`deepvision.checks.guard`) before every
+kernel set to the grading kernel, and a guard cell (:mod:`deepvision.grade.guard`) before every
 graded cell. Every change is reported as a note.
 
 Taught in: nowhere (grading infrastructure); see autograder/README.md.
@@ -211,7 +211,7 @@ def scan(notebook, released_sources: set[str]) -> list[str]:
 def guard_cell(names: dict, skip_next=None):
     source = (
         "# Inserted by the grader (not part of your notebook): restore the course's checkers.\n"
-        "import deepvision.checks.guard as _dv_guard\n"
+        "import deepvision.grade.guard as _dv_guard\n"
         f"_dv_guard.restore({names!r}, skip_next={skip_next!r})\n"
         "del _dv_guard"
     )

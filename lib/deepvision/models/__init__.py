@@ -1,7 +1,16 @@
-"""Keras 3 builders for the course's networks: each a function that returns a ``keras.Model``.
+"""The course's models: Keras 3 builders, and the numpy MLP of chapter 03.
 
-Every layer is named from the builder's ``name`` prefix, as keras.applications does, and the
-tests pin each network's parameter count.
+Keras builders follow one convention (chapters 07-12 build on it):
+
+* a **block** is a function from tensor to tensor, ``block(x, ..., name="stage1_block1")``,
+  and every layer inside is named from its ``name`` prefix (``f"{name}_conv1"``), as
+  keras.applications does, so a model summary reads as the architecture;
+* a **network** is a function returning a ``keras.Model`` whose layers are all named from the
+  network's ``name``;
+* the tests pin every network's parameter count (``tests/test_models_*.py``).
+
+Importing this package does not import TensorFlow: the builders import Keras when called.
+:mod:`deepvision.models.numpy_mlp` is the from-scratch numpy network (no Keras at all).
 """
 
 from deepvision.models.cnn import book_learning_rate, mnist_cnn

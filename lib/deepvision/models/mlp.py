@@ -14,7 +14,7 @@ Taught in: chapter 04, "Our first neural network"; chapter 05, "The functional A
 
 from __future__ import annotations
 
-from deepvision import _validate
+from deepvision import validate
 
 #: The book's network: 784 inputs (a flattened 28x28 image), three hidden layers, ten classes.
 BOOK_INPUT_SHAPE = (784,)
@@ -30,11 +30,11 @@ def _check_arguments(input_shape, hidden_units, num_classes):
             f"input_shape: expected one dimension such as (784,) (flatten the images first), "
             f"got {input_shape}"
         )
-    _validate.positive_int(input_shape[0], "input_shape[0]")
+    validate.positive_int(input_shape[0], "input_shape[0]")
     hidden_units = tuple(hidden_units)
     for units in hidden_units:
-        _validate.positive_int(units, "hidden_units")
-    _validate.positive_int(num_classes, "num_classes")
+        validate.positive_int(units, "hidden_units")
+    validate.positive_int(num_classes, "num_classes")
     return input_shape, hidden_units
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepvision._validate import axis_index, float_array
+from deepvision.validate import axis_index, float_array
 
 
 def softmax(x, axis=-1):

@@ -20,36 +20,16 @@ Taught in: chapter 06, "Sliding a filter", "Stride and padding", "Several channe
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from deepvision.arithmetic import check_padding, same_padding
+from deepvision import validate
+from deepvision.ops.arithmetic import same_padding
 
 
-def _array(value, name, ndim, what):
-    try:
-        array = np.asarray(value)
-    except (TypeError, ValueError) as error:  # pragma: no cover - ragged input
-        kind = type(value).__name__
-        raise ValueError(f"{name}: expected an array of numbers, got {kind}") from error
-    if array.dtype.kind not in "fiub":
-        raise ValueError(f"{name}: expected an array of numbers, got dtype {array.dtype}")
-    if array.dtype.kind != "f":
-        array = array.astype(np.float64)
-    if array.ndim != ndim:
-        raise ValueError(
-            f"{name}: expected shape {what} ({ndim} dimensions), got shape {array.shape}"
-        )
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name}: contains NaN or infinity")
-    return array
-
-
-def _stride(stride):
-    if isinstance(stride, bool) or not isinstance(stride, numbers.Integral) or stride < 1:
-        raise ValueError(f"stride: expected an integer >= 1, got {stride!r}")
-    return int(stride)
+def _array(value, name, ndim, layout):
+    """A finite numeric array of ``ndim`` dimensions; float dtypes kept, others as float64."""
+    array = validate.number_array(value, name, ndim=ndim, layout=layout, dtype=None)
+    return array if array.dtype.kind == "f" else array.astype(np.float64)
 
 
 def conv1d(sequence, weights):
@@ -84,8 +64,8 @@ def _prepare(x, w, b, stride, padding):
     """Validate the arguments of a 2-D convolution; pad x; return what the loops need."""
     x = _array(x, "x", 4, "(N, H, W, C)")
     w = _array(w, "w", 4, "(kh, kw, c_in, c_out)")
-    stride = _stride(stride)
-    padding = check_padding(padding)
+    stride = validate.pair(stride, "stride")
+    padding = validate.padding(padding)
     kh, kw, c_in, c_out = w.shape
     if x.shape[3] != c_in:
         raise ValueError(
@@ -102,24 +82,25 @@ def _prepare(x, w, b, stride, padding):
             f"w: kernel {kh}x{kw} (shape {w.shape}) is larger than the padded input "
             f"{xp.shape[1]}x{xp.shape[2]} (x shape {x.shape}, padding={padding!r})"
         )
-    out_h = (xp.shape[1] - kh) // stride + 1
-    out_w = (xp.shape[2] - kw) // stride + 1
+    out_h = (xp.shape[1] - kh) // stride[0] + 1
+    out_w = (xp.shape[2] - kw) // stride[1] + 1
     return xp, w, b, stride, out_h, out_w
 
 
 def pad_input(x, kernel_size, stride, padding):
     """Zero-pad images (N, H, W, C) as Keras does for ``padding`` ("valid": no padding).
 
-    With ``"same"`` each spatial axis gets :func:`deepvision.arithmetic.same_padding` zeros:
+    With ``"same"`` each spatial axis gets :func:`deepvision.ops.arithmetic.same_padding` zeros:
     half before, the rest (one more when the total is odd) after, i.e. on the bottom and right.
+    ``kernel_size`` and ``stride`` are ints or pairs.
 
     Taught in: chapter 06, "SAME and VALID".
     """
-    if check_padding(padding) == "valid":
+    if validate.padding(padding) == "valid":
         return x
-    kh, kw = kernel_size
-    top, bottom = same_padding(x.shape[1], kh, stride)
-    left, right = same_padding(x.shape[2], kw, stride)
+    (top, bottom), (left, right) = same_padding(
+        x.shape[1:3], validate.pair(kernel_size, "kernel_size"), validate.pair(stride, "stride")
+    )
     return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)))
 
 
@@ -127,18 +108,18 @@ def windows(xp, kernel_size, stride, out_h, out_w):
     """Every window of a padded batch, laid out as (N, out_h, out_w, kh, kw, C).
 
     One strided slice per kernel offset (kh * kw slices), never a Python loop over positions.
+    ``kernel_size`` and ``stride`` are ints or pairs.
 
     Taught in: chapter 06, "Making it fast: im2col".
     """
-    kh, kw = kernel_size
+    kh, kw = validate.pair(kernel_size, "kernel_size")
+    sh, sw = validate.pair(stride, "stride")
     n, _, _, c = xp.shape
     cols = np.empty((n, out_h, out_w, kh, kw, c), dtype=xp.dtype)
     for u in range(kh):
         for v in range(kw):
             cols[:, :, :, u, v, :] = xp[
-                :,
-                u : u + stride * (out_h - 1) + 1 : stride,
-                v : v + stride * (out_w - 1) + 1 : stride,
+                :, u : u + sh * (out_h - 1) + 1 : sh, v : v + sw * (out_w - 1) + 1 : sw
             ]
     return cols
 
@@ -152,11 +133,11 @@ def conv2d_naive(x, w, b=None, stride=1, padding="valid"):
         x: Images, shape (N, H, W, C_in).
         w: Kernels, shape (kh, kw, C_in, C_out).
         b: Biases, shape (C_out,), or None.
-        stride: Step S between windows (same on both axes).
+        stride: Step S between windows: an int, or a pair (S_h, S_w).
         padding: ``"valid"`` or ``"same"`` (Keras semantics).
 
     Returns:
-        Array (N, H', W', C_out); see :mod:`deepvision.arithmetic` for H' and W'.
+        Array (N, H', W', C_out); see :mod:`deepvision.ops.arithmetic` for H' and W'.
 
     Raises:
         ValueError: wrong ranks, channel mismatch, a non-positive stride, an unknown padding or
@@ -164,13 +145,13 @@ def conv2d_naive(x, w, b=None, stride=1, padding="valid"):
 
     Taught in: chapter 06, "Sliding a filter: two dimensions".
     """
-    xp, w, b, stride, out_h, out_w = _prepare(x, w, b, stride, padding)
+    xp, w, b, (sh, sw), out_h, out_w = _prepare(x, w, b, stride, padding)
     kh, kw, _, c_out = w.shape
     out = np.zeros((xp.shape[0], out_h, out_w, c_out), dtype=np.result_type(xp, w))
     for n in range(xp.shape[0]):
         for i in range(out_h):
             for j in range(out_w):
-                patch = xp[n, i * stride : i * stride + kh, j * stride : j * stride + kw, :]
+                patch = xp[n, i * sh : i * sh + kh, j * sw : j * sw + kw, :]
                 for f in range(c_out):
                     out[n, i, j, f] = np.sum(patch * w[:, :, :, f])
     if b is not None:
@@ -211,7 +192,7 @@ def conv2d_forward(x, w, b=None, stride=1, padding="valid"):
     )
     if b is not None:
         out += b.astype(dtype, copy=False)
-    cache = (x_shape, xp.shape, matrix, w, stride, check_padding(padding), b is not None)
+    cache = (x_shape, xp.shape, matrix, w, stride, validate.padding(padding), b is not None)
     return out, cache
 
 
@@ -232,10 +213,10 @@ def conv2d_backward(dout, cache):
 
     Taught in: chapter 06, "Learning the filters: the backward pass".
     """
-    x_shape, xp_shape, matrix, w, stride, padding, has_bias = cache
+    x_shape, xp_shape, matrix, w, (sh, sw), padding, has_bias = cache
     kh, kw, c_in, c_out = w.shape
     n, hp, wp, _ = xp_shape
-    out_h, out_w = (hp - kh) // stride + 1, (wp - kw) // stride + 1
+    out_h, out_w = (hp - kh) // sh + 1, (wp - kw) // sw + 1
     dout = _array(dout, "dout", 4, f"(N, H', W', C_out) = {(n, out_h, out_w, c_out)}")
     if dout.shape != (n, out_h, out_w, c_out):
         raise ValueError(f"dout: expected shape {(n, out_h, out_w, c_out)}, got {dout.shape}")
@@ -247,12 +228,9 @@ def conv2d_backward(dout, cache):
     for u in range(kh):
         for v in range(kw):
             dxp[
-                :,
-                u : u + stride * (out_h - 1) + 1 : stride,
-                v : v + stride * (out_w - 1) + 1 : stride,
+                :, u : u + sh * (out_h - 1) + 1 : sh, v : v + sw * (out_w - 1) + 1 : sw
             ] += dcols[:, :, :, u, v, :]
     if padding == "same":
-        top, _ = same_padding(x_shape[1], kh, stride)
-        left, _ = same_padding(x_shape[2], kw, stride)
+        (top, _), (left, _) = same_padding(x_shape[1:3], (kh, kw), (sh, sw))
         dxp = dxp[:, top : top + x_shape[1], left : left + x_shape[2], :]
     return dxp, dw, db

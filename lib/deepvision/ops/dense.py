@@ -9,7 +9,7 @@ Taught in: chapter 03, "A layer is a matrix product" and "Backpropagation throug
 
 from __future__ import annotations
 
-from deepvision._validate import float_array
+from deepvision.validate import float_array
 
 
 def _check_layer(x, w, b):

@@ -1,15 +1,13 @@
-"""Class labels as network targets.
+"""Class labels as network targets, and predictions read back as labels.
 
 Taught in: chapter 03, "One output per class".
 """
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from deepvision._validate import class_labels
+from deepvision import validate
 
 
 def one_hot(labels, num_classes):
@@ -27,15 +25,38 @@ def one_hot(labels, num_classes):
 
     Taught in: chapter 03, "One output per class".
     """
-    integer = isinstance(num_classes, numbers.Integral) and not isinstance(num_classes, bool)
-    if not integer or num_classes < 1:
-        raise ValueError(f"num_classes: expected an integer >= 1, got {num_classes!r}")
+    num_classes = validate.integer(num_classes, "num_classes", minimum=1)
     array = np.asarray(labels)
     if array.ndim == 2 and array.shape[1] == 1:
         array = array[:, 0]
     if array.ndim != 1:
         raise ValueError(f"labels: expected shape (N,) or (N, 1), got shape {array.shape}")
-    array = class_labels(array, int(num_classes))
+    array = validate.class_labels(array, num_classes)
     out = np.zeros((array.size, int(num_classes)))
     out[np.arange(array.size), array] = 1.0
     return out
+
+
+def top_predictions(probs, class_names=None, k=3):
+    """The ``k`` most probable classes of one prediction, most probable first.
+
+    Args:
+        probs: Probabilities of one example, shape (C,) or (1, C).
+        class_names: Optional C names; default the class indices as strings.
+        k: How many to return.
+
+    Returns:
+        list of ``(name, probability)`` pairs.
+
+    Taught in: chapter 05, "Predicting one image".
+    """
+    probs = np.asarray(probs, dtype=np.float64)
+    if probs.ndim == 2 and probs.shape[0] == 1:
+        probs = probs[0]
+    if probs.ndim != 1:
+        raise ValueError(f"probs: expected shape (C,) or (1, C), got {np.shape(probs)}")
+    names = [str(i) for i in range(probs.size)] if class_names is None else list(class_names)
+    if len(names) != probs.size:
+        raise ValueError(f"class_names: expected {probs.size} names, got {len(names)}")
+    order = np.argsort(-probs, kind="stable")[:k]
+    return [(names[i], float(probs[i])) for i in order]

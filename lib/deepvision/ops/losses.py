@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepvision._validate import class_labels, float_array, positive_number, same_shape
+from deepvision.validate import class_labels, float_array, positive_number, same_shape
 
 #: Probabilities are clipped to [EPSILON, 1] before the log, as Keras does.
 EPSILON = 1e-7

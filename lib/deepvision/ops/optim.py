@@ -5,7 +5,7 @@ Taught in: chapter 01, "Gradient descent".
 
 from __future__ import annotations
 
-from deepvision._validate import float_array, positive_number
+from deepvision.validate import float_array, positive_number
 
 
 def gradient_descent_step(params, grads, lr):

@@ -9,37 +9,35 @@ Taught in: chapter 06, "Pooling".
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from deepvision.arithmetic import check_padding, same_padding
-from deepvision.ops.conv import _array, _stride, windows
+from deepvision import validate
+from deepvision.ops.arithmetic import same_padding
+from deepvision.ops.conv import _array, windows
 
 
 def _pool(x, pool_size, stride, padding, reduce):
     x = _array(x, "x", 4, "(N, H, W, C)")
-    if isinstance(pool_size, bool) or not isinstance(pool_size, numbers.Integral) or pool_size < 1:
-        raise ValueError(f"pool_size: expected an integer >= 1, got {pool_size!r}")
-    stride = pool_size if stride is None else _stride(stride)
-    padding = check_padding(padding)
+    pool_size = validate.pair(pool_size, "pool_size")
+    stride = pool_size if stride is None else validate.pair(stride, "stride")
+    padding = validate.padding(padding)
     if padding == "same":
-        top, bottom = same_padding(x.shape[1], pool_size, stride)
-        left, right = same_padding(x.shape[2], pool_size, stride)
+        (top, bottom), (left, right) = same_padding(x.shape[1:3], pool_size, stride)
         # padded cells are NaN so that they never win a max nor count in an average (as Keras)
         x = np.pad(
             x.astype(np.result_type(x, np.float32)),
             ((0, 0), (top, bottom), (left, right), (0, 0)),
             constant_values=np.nan,
         )
-    if pool_size > x.shape[1] or pool_size > x.shape[2]:
+    if pool_size[0] > x.shape[1] or pool_size[1] > x.shape[2]:
+        shown = pool_size[0] if pool_size[0] == pool_size[1] else pool_size
         raise ValueError(
-            f"pool_size: {pool_size} is larger than the input's height or width "
+            f"pool_size: {shown} is larger than the input's height or width "
             f"(x shape {x.shape}, padding={padding!r})"
         )
-    out_h = (x.shape[1] - pool_size) // stride + 1
-    out_w = (x.shape[2] - pool_size) // stride + 1
-    cols = windows(x, (pool_size, pool_size), stride, out_h, out_w)
+    out_h = (x.shape[1] - pool_size[0]) // stride[0] + 1
+    out_w = (x.shape[2] - pool_size[1]) // stride[1] + 1
+    cols = windows(x, pool_size, stride, out_h, out_w)
     return reduce(cols, axis=(3, 4))
 
 
@@ -50,8 +48,9 @@ def max_pool2d(x, pool_size=2, stride=None, padding="valid"):
 
     Args:
         x: Feature maps, shape (N, H, W, C).
-        pool_size: Window height and width.
-        stride: Step between windows; defaults to pool_size (windows side by side).
+        pool_size: Window height and width: an int, or a pair (ph, pw).
+        stride: Step between windows (an int or a pair); defaults to pool_size (windows side by
+            side).
         padding: ``"valid"`` (drop a partial window at the edge) or ``"same"`` (keep it), as Keras.
 
     Returns:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepvision._validate import float_array, positive_int, positive_number
 from deepvision.ops.optim import gradient_descent_step
+from deepvision.validate import float_array, positive_int, positive_number
 
 
 def linear_predict(x, theta, beta):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from deepvision import ops
-from deepvision._validate import float_array, positive_int, positive_number
+from deepvision.validate import float_array, positive_int, positive_number
 from deepvision.widgets._base import interactive_figure
 
 # ----------------------------------------------------------------------------- softmax explorer

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepvision import images
-from deepvision._validate import positive_int
+from deepvision.ops import images
+from deepvision.validate import positive_int
 from deepvision.widgets._base import interactive_figure
 
 #: What the mixer can show: every channel, or one of them.

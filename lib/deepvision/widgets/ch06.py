@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepvision import arithmetic, filters, ops
+from deepvision import ops
+from deepvision.ops import arithmetic, filters
 from deepvision.widgets._base import interactive_figure
 
 # ------------------------------------------------------------------------------ kernels as text

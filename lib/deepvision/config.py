@@ -1,9 +1,15 @@
 """Quick mode and full mode: the one place that decides how big each experiment is.
 
-A learner runs the course in **full mode** (the default): the real dataset sizes and the epochs
-the book uses. CI runs it in **quick mode** (``DEEPVISION_QUICK=1``): the same code on small,
-deterministic subsets, so every notebook executes in seconds. Notebooks never write sizes of
-their own; they ask :func:`budget` for them.
+A learner runs the course in **full mode** (the default): the whole datasets, and the epochs
+each experiment's budget gives, which are the book's where a CPU can afford them (each budget
+records the book's epochs beside its own). CI runs it in **quick mode** (``DEEPVISION_QUICK=1``):
+the same code on small, deterministic subsets, so every notebook executes in seconds. Notebooks
+never write sizes of their own; they ask :func:`budget` for them.
+
+What full mode costs is measured, once, here: each long experiment records the milliseconds per
+training image per epoch that ``benchmarks/training_costs.py`` measured on the reference machine
+(2 CPU cores, no GPU), and :func:`estimate` turns it into the time a notebook announces
+(:func:`announce`) and the README quotes.
 
 Taught in: every chapter's first cell ("Quick mode and full mode").
 """
@@ -25,12 +31,29 @@ class Budget:
         epochs: Passes over the training data.
         train_samples: Training examples to use; ``None`` means the whole training set.
         test_samples: Test examples to use; ``None`` means the whole test set.
+        book_epochs: The epochs the book trains this experiment for, when it says.
+        ms_per_image: Measured full-mode cost on the reference machine (2 CPU cores): milliseconds
+            per training image per epoch (``benchmarks/training_costs.py``).
+        images_per_epoch: Training images one full-mode epoch sees (after any validation split).
     """
 
     epochs: int
     train_samples: int | None
     test_samples: int | None
+    book_epochs: int | None = None
+    ms_per_image: float | None = None
+    images_per_epoch: int | None = None
 
+
+#: Milliseconds per training image per epoch in full mode on the reference machine (2 CPU cores,
+#: no GPU), measured by ``benchmarks/training_costs.py`` (see its output in the closing notes).
+MEASURED_MS = {
+    "ch03_numpy_mlp": 0.060,
+    "ch04_mlp": 0.078,
+    "ch04_experiments": 0.469,  # five networks, one after the other
+    "ch05_mlp": 0.076,
+    "ch06_mnist_cnn": 2.47,
+}
 
 # name -> (full mode, quick mode). Add an experiment here, never in a notebook.
 BUDGETS: dict[str, tuple[Budget, Budget]] = {
@@ -40,14 +63,34 @@ BUDGETS: dict[str, tuple[Budget, Budget]] = {
     # Chapter 01: linear regression by gradient descent (steps, not epochs).
     "ch01_linear_regression": (Budget(500, 200, None), Budget(200, 200, None)),
     # Chapter 03: the from-scratch numpy MLP on MNIST (epochs, train and test images).
-    "ch03_numpy_mlp": (Budget(5, None, None), Budget(4, 2000, 500)),
-    # Chapter 04: the book's MLP on MNIST (the graded run), and the "do better" experiment.
-    "ch04_mlp": (Budget(10, None, None), Budget(6, 2000, 500)),
-    "ch04_experiments": (Budget(5, None, None), Budget(2, 1000, 500)),
+    "ch03_numpy_mlp": (
+        Budget(5, None, None, ms_per_image=MEASURED_MS["ch03_numpy_mlp"], images_per_epoch=60000),
+        Budget(4, 2000, 500),
+    ),
+    # Chapter 04: the book's MLP on MNIST (the graded run), and the "do better" experiment
+    # (five variants, trained one after the other: the cost is their sum).
+    "ch04_mlp": (
+        Budget(10, None, None, book_epochs=10, ms_per_image=MEASURED_MS["ch04_mlp"],
+               images_per_epoch=54000),
+        Budget(6, 2000, 500),
+    ),
+    "ch04_experiments": (
+        Budget(5, None, None, ms_per_image=MEASURED_MS["ch04_experiments"],
+               images_per_epoch=54000),
+        Budget(2, 1000, 500),
+    ),
     # Chapter 05: schedules, checkpoints and early stopping on the same MLP.
-    "ch05_mlp": (Budget(20, None, None), Budget(3, 1000, 300)),
-    # Chapter 06: the book's MNIST CNN (epochs, train and test images).
-    "ch06_mnist_cnn": (Budget(3, None, None), Budget(1, 600, 300)),
+    "ch05_mlp": (
+        Budget(20, None, None, book_epochs=20, ms_per_image=MEASURED_MS["ch05_mlp"],
+               images_per_epoch=54000),
+        Budget(3, 1000, 300),
+    ),
+    # Chapter 06: the book's MNIST CNN: 3 of the book's 20 epochs, which a CPU can afford.
+    "ch06_mnist_cnn": (
+        Budget(3, None, None, book_epochs=20, ms_per_image=MEASURED_MS["ch06_mnist_cnn"],
+               images_per_epoch=54000),
+        Budget(1, 600, 300),
+    ),
 }
 
 
@@ -78,3 +121,62 @@ def data_dir() -> str | None:
     """The local data directory named by ``DEEPVISION_DATA_DIR``, or None when unset."""
     value = os.environ.get(DATA_ENV, "").strip()
     return value or None
+
+
+def estimate(name: str, images: int | None = None, epochs: int | None = None) -> str:
+    """What one full-mode run of experiment ``name`` costs on the reference CPU, in words.
+
+    Args:
+        name: A budgeted experiment with a measured cost.
+        images: Training images per epoch (default: the budget's ``images_per_epoch``).
+        epochs: Epochs (default: the full-mode budget's).
+
+    Returns:
+        A sentence such as "about 16 minutes on a 2-core CPU (5.80 ms per image per epoch,
+        measured by benchmarks/training_costs.py)".
+    """
+    full = budget_for(name, "full")
+    if full.ms_per_image is None:
+        return "not measured yet (run benchmarks/training_costs.py)"
+    images = full.images_per_epoch if images is None else images
+    epochs = full.epochs if epochs is None else epochs
+    seconds = full.ms_per_image * images * epochs / 1000
+    return (
+        f"about {_duration(seconds)} on a 2-core CPU ({full.ms_per_image:.2f} ms per image per "
+        f"epoch, measured by benchmarks/training_costs.py)"
+    )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(5, round(seconds / 5) * 5):.0f} seconds"
+    return f"{round(seconds / 60):.0f} minutes"
+
+
+def budget_for(name: str, mode: str) -> Budget:
+    """The budget of experiment ``name`` in ``mode`` ("full" or "quick"), whatever mode is on."""
+    if name not in BUDGETS:
+        known = ", ".join(sorted(BUDGETS))
+        raise ValueError(f"name: unknown experiment {name!r}; expected one of: {known}")
+    if mode not in ("full", "quick"):
+        raise ValueError(f"mode: expected 'full' or 'quick', got {mode!r}")
+    return BUDGETS[name][mode == "quick"]
+
+
+def announce(name: str, images: int, epochs: int) -> str:
+    """Say, before a training cell starts, what it will cost; returns the line it printed.
+
+    In full mode it gives :func:`estimate` for these ``images`` and ``epochs``; in quick mode it
+    says the run is a quick one.
+
+    Taught in: every chapter's first cell, "Quick mode and full mode".
+    """
+    if is_quick():
+        line = f"quick mode: {epochs} epoch(s) on {images:,} images, a few seconds"
+    else:
+        line = (
+            f"full mode: {epochs} epoch(s) on {images:,} images, "
+            f"{estimate(name, images, epochs)}; Keras shows its progress below"
+        )
+    print(line)
+    return line

@@ -2,12 +2,15 @@
 
 In Google Colab the notebook's first cell installs this package from :data:`REPO_URL` at
 :data:`REPO_REF` (see :func:`install_spec`) and then calls :func:`prepare`, which enables Colab's
-custom widget manager and reports whether a GPU is present. Elsewhere :func:`prepare` does nothing
-slow: it does not import TensorFlow.
+custom widget manager and reports whether a GPU is present. Everywhere :func:`prepare` also
+quiets TensorFlow's C++ start-up lines (:func:`quiet_tensorflow`) before anything imports it,
+and remembers the chapter (for ``checks.hint``). It does nothing slow: it does not import
+TensorFlow.
 """
 
 from __future__ import annotations
 
+import importlib.abc
 import importlib.util
 import os
 import shutil
@@ -71,6 +74,101 @@ def gpu_present() -> bool:
     return shutil.which("nvidia-smi") is not None or os.path.exists("/proc/driver/nvidia/version")
 
 
+_CURRENT_CHAPTER: str | None = None
+
+
+def current_chapter() -> str | None:
+    """The chapter the notebook prepared (``"ch01"``...), or None before :func:`prepare`."""
+    return _CURRENT_CHAPTER
+
+
+#: Environment TensorFlow reads when it loads: only errors from its C++ logging.
+TENSORFLOW_QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3"}
+
+
+class _QuietTensorFlowImport(importlib.abc.MetaPathFinder):
+    """Runs the first ``import tensorflow`` with the process's stderr (fd 2) sent to /dev/null.
+
+    TensorFlow's C++ libraries print a few lines when they load, before its own logging is set
+    up ("All log messages before absl::InitializeLog() ...", "Could not find cuda drivers",
+    oneDNN notices); no environment variable silences them. They go straight to file descriptor
+    2, which Jupyter shows under the first cell that imports Keras and in every feedback page.
+    Python's own errors are unaffected: they travel through ``sys.stderr``, and an import error is
+    raised as usual.
+    """
+
+    busy = False
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "tensorflow" or self.busy or "tensorflow" in sys.modules:
+            return None
+        self.busy = True
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            self.busy = False
+        if spec is None or spec.loader is None:
+            return None
+        loader = spec.loader
+        exec_module = loader.exec_module
+
+        def quiet_exec_module(module):
+            with _stderr_to_devnull():
+                exec_module(module)
+
+        loader.exec_module = quiet_exec_module
+        return spec
+
+
+class _stderr_to_devnull:
+    def __enter__(self):
+        try:
+            sys.stderr.flush()
+            self.saved = os.dup(2)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+        except OSError:  # no file descriptor 2 to redirect: nothing to quiet
+            self.saved = None
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved is not None:
+            os.dup2(self.saved, 2)
+            os.close(self.saved)
+        return False
+
+
+def quiet_tensorflow() -> bool:
+    """Quiet TensorFlow's start-up noise, if it is not imported yet; True when it is set up.
+
+    Sets :data:`TENSORFLOW_QUIET_ENV` (unless already set) and installs a one-shot import hook
+    (:class:`_QuietTensorFlowImport`). Safe to call twice.
+    """
+    for key, value in TENSORFLOW_QUIET_ENV.items():
+        os.environ.setdefault(key, value)
+    if "tensorflow" in sys.modules:
+        return False
+    if not any(isinstance(finder, _QuietTensorFlowImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _QuietTensorFlowImport())
+    return True
+
+
+def full_mode_summary(chapter: str | None) -> str:
+    """What full mode does in ``chapter``: the epochs of its experiments against the book's."""
+    parts = []
+    for name, (full, _quick) in config.BUDGETS.items():
+        if not chapter or not name.startswith(f"{chapter}_"):
+            continue
+        text = f"{name} trains {full.epochs} epoch(s)"
+        if full.book_epochs is not None and full.book_epochs != full.epochs:
+            text += f" (the book: {full.book_epochs})"
+        elif full.book_epochs is not None:
+            text += " (as the book)"
+        parts.append(text)
+    return "the whole datasets" + ("; " + ", ".join(parts) if parts else "")
+
+
 def prepare(chapter: str | None = None) -> dict:
     """Prepare a notebook and print one line per fact a learner should know.
 
@@ -82,6 +180,10 @@ def prepare(chapter: str | None = None) -> dict:
 
     Taught in: every chapter's first cell.
     """
+    global _CURRENT_CHAPTER
+    if chapter is not None:
+        _CURRENT_CHAPTER = chapter
+    quiet_tensorflow()
     colab = in_colab()
     if colab:  # pragma: no cover - exercised in Colab only
         from google.colab import output
@@ -97,7 +199,7 @@ def prepare(chapter: str | None = None) -> dict:
     if info["mode"] == "quick":
         mode = "QUICK mode (DEEPVISION_QUICK=1): small subsets and few epochs, for CI"
     else:
-        mode = "full mode: real dataset sizes and the book's epochs"
+        mode = f"full mode: {full_mode_summary(chapter)}"
     print(f"{title}: {mode}")
     where = "Google Colab (custom widget manager enabled)" if colab else "a local Jupyter kernel"
     print(f"  running in {where}; GPU: {'yes' if info['gpu'] else 'no, CPU only'}")

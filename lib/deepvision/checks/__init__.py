@@ -1,11 +1,18 @@
 """Checkers that grade the exercises (learner self-checks and nbgrader's locked test cells).
 
-Every checker takes the learner's function (or model) and returns a
-:class:`~deepvision.checks._core.CheckResult`: truthy when correct, shown as one line with a
-hint when not. Each checker is itself tested against the reference and plausible wrong answers.
+Every exercise is declared once, in its chapter's module (``checks/ch01.py``...), as an
+:class:`~deepvision.checks._exercise.Exercise`: its cases, the wrong answers learners give and
+the hint each earns, and hints on demand. Its checker, ``checks.check_<name>(...)``, returns a
+:class:`~deepvision.checks._core.CheckResult`: truthy when correct, one line with a hint when
+not. The tests of every checker come from the same declarations.
+
+``checks.hint("softmax")`` gives the next hint of an exercise of the chapter the notebook is
+on (set by ``deepvision.prepare("ch01")``); never the solution.
 """
 
+from deepvision.checks import ch01, ch02, ch03, ch04, ch05, ch06
 from deepvision.checks._core import CheckResult
+from deepvision.checks._exercise import Exercise
 from deepvision.checks.ch01 import (
     check_cross_entropy,
     check_gradient_descent_step,
@@ -62,8 +69,90 @@ from deepvision.checks.ch06 import (
     check_sobel_magnitude,
 )
 
+_CHAPTER_MODULES = (ch01, ch02, ch03, ch04, ch05, ch06)
+
+
+def exercises():
+    """Every declared exercise, in chapter order: a list of :class:`Exercise`."""
+    found = []
+    for module in _CHAPTER_MODULES:
+        found.extend(getattr(module, "EXERCISES", ()))
+    return found
+
+
+def exercise(name, chapter=None):
+    """The exercise ``name`` of ``chapter`` (default: the chapter the notebook prepared).
+
+    Raises:
+        ValueError: no such exercise, or ``name`` exists in several chapters and none is given.
+    """
+    from deepvision import environment
+
+    chapter = chapter or environment.current_chapter()
+    matches = [e for e in exercises() if e.name == name and chapter in (None, e.chapter)]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        known = sorted({e.name for e in exercises() if chapter in (None, e.chapter)})
+        where = f" in chapter {chapter[2:]}" if chapter else ""
+        raise ValueError(f"name: no exercise {name!r}{where}; expected one of {', '.join(known)}")
+    chapters = ", ".join(repr(e.chapter) for e in matches)
+    raise ValueError(
+        f"chapter: {name!r} is an exercise of chapters {chapters}; say which, e.g. "
+        f"checks.hint({name!r}, chapter={matches[0].chapter!r})"
+    )
+
+
+class Hint:
+    """One hint, shown as a line in the notebook."""
+
+    def __init__(self, exercise, number, text):
+        self.exercise, self.number, self.text = exercise, number, text
+
+    def __repr__(self):
+        total = len(self.exercise.hints)
+        if self.number > total:
+            return f"💡 {self.exercise.name}: {self.text}"
+        return f"💡 {self.exercise.name}, hint {self.number} of {total}: {self.text}"
+
+    def _repr_html_(self):
+        text = repr(self).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f'<div style="color:#6f42c1;font-family:monospace;white-space:pre-wrap">{text}</div>'
+
+
+_HINTS_GIVEN: dict = {}
+
+
+def hint(name, chapter=None):
+    """The next hint of exercise ``name``: one more each call, never the solution.
+
+    Args:
+        name: The exercise, as its heading names it (``"softmax"``, ``"unit_range"``...).
+        chapter: ``"ch01"``...; default the chapter this notebook prepared.
+
+    Returns:
+        :class:`Hint`, shown as one line.
+    """
+    found = exercise(name, chapter)
+    key = (found.chapter, found.name)
+    given = _HINTS_GIVEN.get(key, 0)
+    if given >= len(found.hints):
+        return Hint(
+            found,
+            given + 1,
+            "that was the last hint. Reread the section before the exercise, and run the "
+            "self-check: its message names what is wrong.",
+        )
+    _HINTS_GIVEN[key] = given + 1
+    return Hint(found, given + 1, found.hints[given])
+
+
 __all__ = [
     "CheckResult",
+    "Exercise",
+    "exercise",
+    "exercises",
+    "hint",
     "check_build_mlp",
     "check_compile_mlp",
     "check_one_hot_labels",

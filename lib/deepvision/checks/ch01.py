@@ -1,10 +1,8 @@
-"""Checkers for chapter 01, "Machine learning basics".
+"""The exercises of chapter 01, "Machine learning basics", declared once.
 
-Each checker takes the learner's function, runs it on cases whose answers come from the
-reference implementation in :mod:`deepvision.ops`, and explains the first failure in terms of the
-mistake that usually causes it.
-
-Taught in: chapter 01 (the exercises).
+Each exercise lists its cases (answers from :mod:`deepvision.ops`) and the wrong answers learners
+give, with the hint each earns; ``tests/test_exercises.py`` turns the same declarations into the
+checkers' tests. See :mod:`deepvision.checks._exercise` for the pattern.
 """
 
 from __future__ import annotations
@@ -12,207 +10,311 @@ from __future__ import annotations
 import numpy as np
 
 from deepvision import ops
-from deepvision.checks._core import CaseFailed, as_array, call, close, run
+from deepvision.checks._exercise import Case, Exercise, Mistake, Rejected
+
+# -- softmax --------------------------------------------------------------------------------
 
 
-def check_softmax(softmax):
-    """Check ``softmax(scores)``: probabilities along the last axis, stable for large scores."""
-    name = "softmax"
-
-    def cases():
-        book = as_array(name, call(name, softmax, np.array([9.0, 6.0])), (2,))
-        if close(book, [np.exp(9) / (np.exp(9) + np.exp(6)), np.exp(6) / (np.exp(9) + np.exp(6))]):
-            pass
-        elif np.isclose(book.sum(), 15.0) or close(book, [9.0, 6.0]):
-            raise CaseFailed("for [9, 6] you returned the scores unchanged; exponentiate them")
-        elif not np.isclose(book.sum(), 1.0):
-            raise CaseFailed(
-                f"for scores [9, 6] your probabilities sum to {book.sum():.4g}; divide each "
-                "exponential by the sum of all of them"
-            )
-        else:
-            raise CaseFailed(
-                f"for scores [9, 6] expected [0.9526, 0.0474], got {np.round(book, 4)}"
-            )
-        rng = np.random.default_rng(1)
-        batch = rng.normal(size=(4, 5)) * 3
-        got = as_array(name, call(name, softmax, batch.copy()), batch.shape)
-        if not close(got, ops.softmax(batch)):
-            if close(got, ops.softmax(batch, axis=0)):
-                raise CaseFailed(
-                    "on a batch of shape (4, 5) your probabilities sum to 1 down each column; "
-                    "each row (one example's scores) should sum to 1: use axis=-1"
-                )
-            if np.isclose(got.sum(), 1.0):
-                raise CaseFailed(
-                    "on a batch of shape (4, 5) the whole array sums to 1; each row should: "
-                    "sum along the last axis with keepdims=True"
-                )
-            raise CaseFailed(
-                "on a batch of shape (4, 5) each row should be the softmax of that row"
-            )
-        large = np.array([[1000.0, 999.0, 990.0], [-1000.0, -1001.0, -1010.0]])
-        with np.errstate(all="ignore"):
-            got = as_array(name, call(name, softmax, large.copy()), large.shape)
-        if not np.all(np.isfinite(got)):
-            raise CaseFailed(
-                "scores like [1000, 999, 990] give NaN or inf: exp(1000) overflows. Subtract each "
-                "row's maximum before exponentiating; it cancels out in the ratio"
-            )
-        if not close(got, ops.softmax(large)):
-            raise CaseFailed("scores like [1000, 999, 990] give the wrong probabilities")
-        return "probabilities along the last axis, stable for large scores"
-
-    return run(name, cases)
+def _softmax_naive(x):
+    e = np.exp(x)
+    return e / e.sum(axis=-1, keepdims=True)
 
 
-def check_cross_entropy(cross_entropy):
-    """Check ``cross_entropy(probs, labels)``: mean of -ln p(true class) over the batch."""
-    name = "cross_entropy"
-
-    def cases():
-        book = call(name, cross_entropy, np.array([[0.953, 0.047]]), np.array([1]))
-        book = float(as_array(name, book, ()))
-        if np.isclose(book, -np.log10(0.047), rtol=1e-3):
-            raise CaseFailed(
-                "you used log base 10 (you got the book's 1.328); cross-entropy uses the natural "
-                "log: -ln(0.047) = 3.058"
-            )
-        if np.isclose(book, np.log(0.047), rtol=1e-3):
-            raise CaseFailed("the loss must be positive: take the negative of the log")
-        if np.isclose(book, -np.log(0.953), rtol=1e-3):
-            raise CaseFailed("you took the probability of the wrong class; index with the label")
-        if not np.isclose(book, -np.log(0.047), rtol=1e-4):
-            raise CaseFailed(
-                f"for probs [[0.953, 0.047]] and label 1 expected 3.058, got {book:.4g}"
-            )
-        rng = np.random.default_rng(2)
-        probs = ops.softmax(rng.normal(size=(6, 4)))
-        labels = np.array([0, 3, 1, 2, 3, 0])
-        got = float(as_array(name, call(name, cross_entropy, probs.copy(), labels.copy()), ()))
-        expected = ops.cross_entropy(probs, labels)
-        if np.isclose(got, expected * len(labels)):
-            raise CaseFailed(
-                "for a batch of 6 you returned the sum; return the mean over the batch"
-            )
-        if np.isclose(got, -np.mean(np.log(probs.max(axis=1)))):
-            raise CaseFailed(
-                "you used the highest probability; use the probability of the true label"
-            )
-        if not np.isclose(got, expected, rtol=1e-6):
-            raise CaseFailed(f"for a batch of 6 expected {expected:.6f}, got {got:.6f}")
-        return "natural log, true class, mean over the batch"
-
-    return run(name, cases)
+def _softmax_down_columns(x):
+    return ops.softmax(x, axis=0) if np.ndim(x) > 1 else ops.softmax(x)
 
 
-def check_mse(mse):
-    """Check ``mse(y_pred, y_true)``: the mean of squared differences."""
-    name = "mse"
-
-    def cases():
-        y_pred, y_true = np.array([3.0, -0.5, 2.0, 7.0]), np.array([2.5, 0.0, 2.0, 8.0])
-        got = float(as_array(name, call(name, mse, y_pred.copy(), y_true.copy()), ()))
-        expected = ops.mse(y_pred, y_true)  # 0.375
-        if np.isclose(got, np.mean(np.abs(y_pred - y_true))):
-            raise CaseFailed("you averaged absolute differences; square them")
-        if np.isclose(got, np.mean(y_pred - y_true)):
-            raise CaseFailed("plain differences cancel out; square each difference")
-        if np.isclose(got, expected * len(y_true)):
-            raise CaseFailed("you returned the sum of squares; divide by the number of items")
-        if np.isclose(got, expected / 2):
-            raise CaseFailed("you returned the 1/(2n) form; this exercise asks for the plain mean")
-        if np.isclose(got, np.sqrt(expected)):
-            raise CaseFailed("you took a square root (that is the RMSE); return the mean square")
-        if not np.isclose(got, expected):
-            raise CaseFailed(f"for {y_pred} against {y_true} expected {expected}, got {got:.6g}")
-        rng = np.random.default_rng(3)
-        y_pred, y_true = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
-        got = float(as_array(name, call(name, mse, y_pred.copy(), y_true.copy()), ()))
-        if not np.isclose(got, ops.mse(y_pred, y_true)):
-            raise CaseFailed("on a (5, 3) array average over every element, not one axis")
-        return "mean of squared differences"
-
-    return run(name, cases)
+def _softmax_whole_array(x):
+    e = np.exp(x - np.max(x))
+    return e / e.sum()
 
 
-def check_l2_penalty(l2_penalty):
-    """Check ``l2_penalty(weights, lam)``: lam times the sum of squared weights."""
-    name = "l2_penalty"
+SOFTMAX = Exercise(
+    "softmax",
+    chapter="ch01",
+    answers=("softmax",),
+    reference=ops.softmax,
+    cases=[
+        Case(np.array([9.0, 6.0]), label="the book's scores [9, 6]"),
+        Case(np.random.default_rng(1).normal(size=(4, 5)) * 3, label="a batch of shape (4, 5)"),
+        Case(
+            np.array([[1000.0, 999.0, 990.0], [-1000.0, -1001.0, -1010.0]]),
+            label="scores like [1000, 999, 990]",
+        ),
+    ],
+    mistakes=[
+        Mistake("for [9, 6] you returned the scores unchanged; exponentiate them", lambda x: x),
+        Mistake(
+            "on a batch of shape (4, 5) your probabilities sum to 1 down each column; each row "
+            "(one example's scores) should sum to 1: use axis=-1",
+            _softmax_down_columns,
+        ),
+        Mistake(
+            "on a batch of shape (4, 5) the whole array sums to 1; each row should: sum along "
+            "the last axis with keepdims=True",
+            _softmax_whole_array,
+        ),
+        Mistake(
+            "scores like [1000, 999, 990] give NaN or inf: exp(1000) overflows. Subtract each "
+            "row's maximum before exponentiating; it cancels out in the ratio",
+            _softmax_naive,
+            when=lambda trial: not np.all(np.isfinite(trial.value)),
+        ),
+        Mistake(
+            "your probabilities do not sum to 1: divide each exponential by the sum of all the "
+            "exponentials of its row",
+            np.exp,
+            when=lambda trial: not np.allclose(np.sum(trial.value, axis=-1), 1.0),
+        ),
+    ],
+    hints=[
+        "Exponentiate every score, then divide by the sum of the exponentials of its row.",
+        "Work along the last axis: np.sum(..., axis=-1, keepdims=True) keeps one sum per row.",
+        "exp(1000) is infinite in float64. Subtracting the row's maximum first changes nothing "
+        "in the ratio and keeps every exponent <= 0.",
+    ],
+    success="probabilities along the last axis, stable for large scores",
+)
 
-    def cases():
-        weights = np.array([[1.0, -2.0], [3.0, 0.5]])
-        got = float(as_array(name, call(name, l2_penalty, weights.copy(), 0.01), ()))
-        expected = ops.l2_penalty(weights, 0.01)  # 0.1425
-        if np.isclose(got, expected / 0.01):
-            raise CaseFailed("you forgot to multiply by the weight decay lam")
-        if np.isclose(got, 0.01 * np.abs(weights).sum()):
-            raise CaseFailed("that is the L1 penalty (absolute values); L2 squares each weight")
-        if np.isclose(got, 0.01 * np.sqrt((weights**2).sum())):
-            raise CaseFailed("do not take the square root: the penalty is the plain sum of squares")
-        if np.isclose(got, 0.01 * weights.sum() ** 2):
-            raise CaseFailed("square each weight, then sum (not the square of the sum)")
-        if not np.isclose(got, expected):
-            raise CaseFailed(f"expected {expected}, got {got:.6g}")
-        got = float(as_array(name, call(name, l2_penalty, weights.copy(), 0.0), ()))
-        if not np.isclose(got, 0.0):
-            raise CaseFailed("with lam = 0 the penalty must be 0")
-        return "lam * sum of squared weights"
-
-    return run(name, cases)
+# -- cross-entropy --------------------------------------------------------------------------
 
 
-def check_gradient_descent_step(gradient_descent_step):
-    """Check ``gradient_descent_step(theta, grad, lr)``: theta - lr * grad."""
-    name = "gradient_descent_step"
-
-    def cases():
-        theta, grad = np.array([1.0, -2.0, 0.5]), np.array([0.2, -0.4, 1.0])
-        got = as_array(
-            name, call(name, gradient_descent_step, theta.copy(), grad.copy(), 0.1), theta.shape
-        )
-        expected = theta - 0.1 * grad
-        if close(got, theta + 0.1 * grad):
-            raise CaseFailed(
-                "you stepped uphill: subtract lr * grad, the gradient points up the slope"
-            )
-        if close(got, theta - grad):
-            raise CaseFailed("you forgot to multiply the gradient by the learning rate")
-        if close(got, theta - 0.1):
-            raise CaseFailed("multiply the learning rate by the gradient, do not subtract lr alone")
-        if not close(got, expected):
-            raise CaseFailed(f"expected {expected}, got {got}")
-        return "theta - lr * grad"
-
-    return run(name, cases)
+def _picked(probs, labels):
+    probs = np.asarray(probs)
+    return probs[np.arange(len(labels)), np.asarray(labels)]
 
 
-def check_linear_regression(train_linear_regression):
-    """Check ``train_linear_regression(x, y, lr, steps)``: returns (theta, beta) that fit."""
-    name = "train_linear_regression"
+_CE_BATCH = ops.softmax(np.random.default_rng(2).normal(size=(6, 4)))
 
-    def cases():
-        rng = np.random.default_rng(4)
-        x = rng.uniform(-1, 1, size=(200, 2))
-        true_theta, true_beta = np.array([2.0, -3.0]), 0.5
-        y = x @ true_theta + true_beta + rng.normal(scale=0.05, size=200)
-        result = call(name, train_linear_regression, x.copy(), y.copy(), 0.5, 500)
-        if not isinstance(result, (tuple, list)) or len(result) < 2:
-            raise CaseFailed("return a tuple (theta, beta)")
-        theta = as_array(name + " theta", result[0], (2,))
-        beta = float(as_array(name + " beta", result[1], ()))
-        if not np.all(np.isfinite(theta)) or not np.isfinite(beta) or np.abs(theta).max() > 1e6:
-            raise CaseFailed(
-                "the parameters blew up (huge, inf or NaN): check the sign of the update "
-                "(subtract lr * gradient) and the size of the gradient (divide by N)"
-            )
-        if np.allclose(beta, 0.0) and not np.allclose(theta, 0.0):
-            raise CaseFailed("beta stayed at 0: update the bias with its own gradient too")
-        if not (np.allclose(theta, true_theta, atol=0.05) and abs(beta - true_beta) < 0.05):
-            raise CaseFailed(
-                f"data made with theta=[2, -3], beta=0.5 gave theta={np.round(theta, 3)}, "
-                f"beta={beta:.3f}; check the gradients (divide by N) and the number of steps"
-            )
-        return "recovers theta=[2, -3], beta=0.5 from noisy data"
+CROSS_ENTROPY = Exercise(
+    "cross_entropy",
+    chapter="ch01",
+    answers=("cross_entropy",),
+    reference=ops.cross_entropy,
+    cases=[
+        Case(np.array([[0.953, 0.047]]), np.array([1]), label="probs [[0.953, 0.047]], label 1",
+             rtol=1e-4, message="for probs [[0.953, 0.047]] and label 1 expected 3.058, got {got}"),
+        Case(_CE_BATCH, np.array([0, 3, 1, 2, 3, 0]), label="a batch of 6",
+             message="for a batch of 6 expected {expected}, got {got}"),
+    ],
+    mistakes=[
+        Mistake(
+            "you used log base 10 (you got the book's 1.328); cross-entropy uses the natural "
+            "log: -ln(0.047) = 3.058",
+            lambda p, y: -np.mean(np.log10(_picked(p, y))),
+        ),
+        Mistake(
+            "the loss must be positive: take the negative of the log",
+            lambda p, y: np.mean(np.log(_picked(p, y))),
+        ),
+        Mistake(
+            "you took the probability of another class (the highest one?); take the probability "
+            "of the true class, probs[n, labels[n]]",
+            lambda p, y: -np.mean(np.log(np.asarray(p).max(axis=1))),
+        ),
+        Mistake(
+            "for a batch of 6 you returned the sum; return the mean over the batch",
+            lambda p, y: -np.sum(np.log(_picked(p, y))),
+        ),
+    ],
+    hints=[
+        "Pick, in each row, the probability of the true class: probs[np.arange(N), labels].",
+        "The loss of one example is -ln(p): natural log (np.log), and a minus sign.",
+        "Average over the examples of the batch (np.mean), do not sum.",
+    ],
+    success="natural log, true class, mean over the batch",
+)
 
-    return run(name, cases)
+# -- MSE ------------------------------------------------------------------------------------
+
+MSE = Exercise(
+    "mse",
+    chapter="ch01",
+    answers=("mse",),
+    reference=ops.mse,
+    cases=[
+        Case(np.array([3.0, -0.5, 2.0, 7.0]), np.array([2.5, 0.0, 2.0, 8.0]),
+             label="[3, -0.5, 2, 7] against [2.5, 0, 2, 8]"),
+        Case(*np.random.default_rng(3).normal(size=(2, 5, 3)), label="two arrays of shape (5, 3)",
+             message="on a (5, 3) array average over every element, not one axis"),
+    ],
+    mistakes=[
+        Mistake("you averaged absolute differences; square them",
+                lambda a, b: np.mean(np.abs(a - b))),
+        Mistake("plain differences cancel out; square each difference",
+                lambda a, b: np.mean(a - b)),
+        Mistake("you returned the sum of squares; divide by the number of items",
+                lambda a, b: np.sum((a - b) ** 2)),
+        Mistake("you returned the 1/(2n) form; this exercise asks for the plain mean",
+                lambda a, b: np.mean((a - b) ** 2) / 2),
+        Mistake("you took a square root (that is the RMSE); return the mean square",
+                lambda a, b: np.sqrt(np.mean((a - b) ** 2))),
+        Mistake("you averaged over one axis only: return one number, the mean over every element",
+                lambda a, b: np.mean((a - b) ** 2, axis=0)),
+    ],
+    hints=[
+        "Take the difference of each prediction and its target, and square it.",
+        "Then average all of them: one number, np.mean over every element.",
+    ],
+    success="mean of squared differences",
+)
+
+# -- L2 penalty -----------------------------------------------------------------------------
+
+_WEIGHTS = np.array([[1.0, -2.0], [3.0, 0.5]])
+
+L2_PENALTY = Exercise(
+    "l2_penalty",
+    chapter="ch01",
+    answers=("l2_penalty",),
+    reference=ops.l2_penalty,
+    cases=[
+        Case(_WEIGHTS, 0.01, label="weights [[1, -2], [3, 0.5]] with lam = 0.01"),
+        Case(_WEIGHTS, 0.0, label="lam = 0", message="with lam = 0 the penalty must be 0"),
+    ],
+    mistakes=[
+        Mistake("you forgot to multiply by the weight decay lam", lambda w, lam: np.sum(w**2)),
+        Mistake("that is the L1 penalty (absolute values); L2 squares each weight",
+                lambda w, lam: lam * np.sum(np.abs(w))),
+        Mistake("do not take the square root: the penalty is the plain sum of squares",
+                lambda w, lam: lam * np.sqrt(np.sum(w**2))),
+        Mistake("square each weight, then sum (not the square of the sum)",
+                lambda w, lam: lam * np.sum(w) ** 2),
+    ],
+    hints=[
+        "Square every weight and add them all up.",
+        "Multiply the sum by the weight decay lam.",
+    ],
+    success="lam * sum of squared weights",
+)
+
+# -- gradient descent step ------------------------------------------------------------------
+
+GRADIENT_DESCENT_STEP = Exercise(
+    "gradient_descent_step",
+    chapter="ch01",
+    answers=("gradient_descent_step",),
+    reference=ops.gradient_descent_step,
+    cases=[
+        Case(np.array([1.0, -2.0, 0.5]), np.array([0.2, -0.4, 1.0]), 0.1,
+             label="theta [1, -2, 0.5], grad [0.2, -0.4, 1], lr 0.1"),
+    ],
+    mistakes=[
+        Mistake("you stepped uphill: subtract lr * grad, the gradient points up the slope",
+                lambda t, g, lr: t + lr * g),
+        Mistake("you forgot to multiply the gradient by the learning rate",
+                lambda t, g, lr: t - g),
+        Mistake("multiply the learning rate by the gradient, do not subtract lr alone",
+                lambda t, g, lr: t - lr),
+    ],
+    hints=[
+        "The gradient points uphill; a step goes the other way.",
+        "How far: the learning rate times the gradient.",
+    ],
+    success="theta - lr * grad",
+)
+
+# -- a training loop ------------------------------------------------------------------------
+
+_TRUE_THETA, _TRUE_BETA = np.array([2.0, -3.0]), 0.5
+
+
+def _regression_data():
+    rng = np.random.default_rng(4)
+    x = rng.uniform(-1, 1, size=(200, 2))
+    y = x @ _TRUE_THETA + _TRUE_BETA + rng.normal(scale=0.05, size=200)
+    return x, y
+
+
+def _fit(x, y, lr, steps, bias=True, sign=1.0):
+    theta, beta = np.zeros(x.shape[1]), 0.0
+    for _ in range(steps):
+        error = x @ theta + beta - y
+        theta = theta - sign * lr * x.T @ error / len(y)
+        if bias:
+            beta = beta - sign * lr * np.mean(error)
+    return theta, beta
+
+
+def _pair(result):
+    """(theta, beta) as floats, or None when ``result`` is not such a pair."""
+    if not isinstance(result, (tuple, list)) or len(result) < 2:
+        return None
+    theta = np.asarray(result[0], dtype=np.float64)
+    beta = np.asarray(result[1], dtype=np.float64)
+    return (theta, float(beta)) if theta.shape == (2,) and beta.shape == () else None
+
+
+def _fits(got, _expected):
+    pair = _pair(got)
+    return pair is not None and (
+        np.allclose(pair[0], _TRUE_THETA, atol=0.05) and abs(pair[1] - _TRUE_BETA) < 0.05
+    )
+
+
+def _blew_up(trial):
+    pair = _pair(trial.got)
+    return pair is not None and (
+        not np.all(np.isfinite(pair[0])) or not np.isfinite(pair[1]) or np.abs(pair[0]).max() > 1e6
+    )
+
+
+def _regression_message(got, _expected):
+    pair = _pair(got)
+    if pair is None:
+        return "return a tuple (theta, beta): theta of shape (2,) and beta a number"
+    return (
+        f"data made with theta=[2, -3], beta=0.5 gave theta={np.round(pair[0], 3)}, "
+        f"beta={pair[1]:.3f}; check the gradients (divide by N) and the number of steps"
+    )
+
+
+TRAIN_LINEAR_REGRESSION = Exercise(
+    "train_linear_regression",
+    chapter="ch01",
+    answers=("train_linear_regression",),
+    reference=lambda x, y, lr, steps: _fit(x, y, lr, steps),
+    cases=[
+        Case(*_regression_data(), 0.5, 500, label="data made with theta=[2, -3], beta=0.5",
+             compare=_fits, message=_regression_message),
+    ],
+    mistakes=[
+        Mistake("return a tuple (theta, beta)", lambda x, y, lr, s: _fit(x, y, lr, s)[0],
+                when=lambda trial: _pair(trial.got) is None),
+        Mistake(
+            "the parameters blew up (huge, inf or NaN): check the sign of the update "
+            "(subtract lr * gradient) and the size of the gradient (divide by N)",
+            lambda x, y, lr, s: _fit(x, y, lr, s, sign=-1.0),
+            when=_blew_up,
+        ),
+        Mistake(
+            "beta stayed at 0: update the bias with its own gradient too",
+            lambda x, y, lr, s: _fit(x, y, lr, s, bias=False),
+            when=lambda trial: _pair(trial.got) is not None and _pair(trial.got)[1] == 0.0,
+        ),
+        Rejected(lambda x, y, lr, s: _fit(x, y, lr, 3), says="check the gradients"),
+    ],
+    hints=[
+        "Each step: predictions x @ theta + beta, then error = predictions - y.",
+        "The gradients of the mean squared error: x.T @ error / N for theta, mean(error) for "
+        "beta.",
+        "Update both with the learning rate, steps times, and return (theta, beta).",
+    ],
+    success="recovers theta=[2, -3], beta=0.5 from noisy data",
+)
+
+EXERCISES = [
+    MSE,
+    SOFTMAX,
+    CROSS_ENTROPY,
+    L2_PENALTY,
+    GRADIENT_DESCENT_STEP,
+    TRAIN_LINEAR_REGRESSION,
+]
+
+check_mse = MSE.checker("check_mse")
+check_softmax = SOFTMAX.checker("check_softmax")
+check_cross_entropy = CROSS_ENTROPY.checker("check_cross_entropy")
+check_l2_penalty = L2_PENALTY.checker("check_l2_penalty")
+check_gradient_descent_step = GRADIENT_DESCENT_STEP.checker("check_gradient_descent_step")
+check_linear_regression = TRAIN_LINEAR_REGRESSION.checker("check_linear_regression")

@@ -30,10 +30,11 @@ lab: setup
 test: setup browser
 	DEEPVISION_QUICK=1 DEEPVISION_DATA_DIR=$(DATA_DIR) $(BIN)/python -m pytest
 
-## The unit tests only (no notebooks, no nbgrader, no browser): seconds, for the edit loop.
+## The edit loop: everything that needs neither TensorFlow, a kernel, nbgrader nor a browser
+## (under a minute; importing TensorFlow here is an error, see tests/conftest.py).
 test-fast: setup
-	DEEPVISION_QUICK=1 DEEPVISION_DATA_DIR=$(DATA_DIR) $(BIN)/python -m pytest \
-		-m "not notebook and not nbgrader and not browser"
+	DEEPVISION_QUICK=1 DEEPVISION_NO_TENSORFLOW=1 DEEPVISION_DATA_DIR=$(DATA_DIR) \
+		$(BIN)/python -m pytest -m "not keras and not notebook and not nbgrader and not browser"
 
 lint: setup
 	$(BIN)/ruff check lib tests autograder solutions benchmarks

@@ -44,10 +44,17 @@ def main(images=6000):
     square = (x.astype("float32") / 255)[..., None]
     sgd = lambda: keras.optimizers.SGD(0.01)  # noqa: E731
     measured = {
-        "ch04_mlp": _keras_cost(models.mlp_sequential, flat, one_hot, "categorical_crossentropy", sgd),
-        "ch05_mlp": _keras_cost(models.mlp_sequential, flat, one_hot, "categorical_crossentropy", sgd),
+        "ch04_mlp": _keras_cost(
+            models.mlp_sequential, flat, one_hot, "categorical_crossentropy", sgd
+        ),
+        "ch05_mlp": _keras_cost(
+            models.mlp_sequential, flat, one_hot, "categorical_crossentropy", sgd
+        ),
         "ch06_mnist_cnn": _keras_cost(
-            models.mnist_cnn, square, y, "sparse_categorical_crossentropy",
+            models.mnist_cnn,
+            square,
+            y,
+            "sparse_categorical_crossentropy",
             lambda: keras.optimizers.SGD(0.1),
         ),
     }
@@ -55,8 +62,11 @@ def main(images=6000):
     variants = [(128,) * 3, (512,) * 3, (128,) * 3, (128,) * 3, (128,) * 5]
     measured["ch04_experiments"] = sum(
         _keras_cost(
-            lambda hidden=hidden: models.mlp_sequential(hidden_units=hidden), flat, one_hot,
-            "categorical_crossentropy", sgd,
+            lambda hidden=hidden: models.mlp_sequential(hidden_units=hidden),
+            flat,
+            one_hot,
+            "categorical_crossentropy",
+            sgd,
         )
         for hidden in variants
     )
@@ -64,7 +74,9 @@ def main(images=6000):
     numpy_mlp.train_mlp(flat.astype(np.float64), y, hidden=(128,), epochs=1, batch_size=32, lr=0.1)
     measured["ch03_numpy_mlp"] = (time.perf_counter() - start) / len(flat) * 1000
 
-    print(f"{'experiment':18s} {'measured ms/image':>18s} {'config ms/image':>16s}  full-mode estimate")
+    print(
+        f"{'experiment':18s} {'measured ms/image':>18s} {'config ms/image':>16s}  estimate"
+    )
     for name, cost in measured.items():
         recorded = config.BUDGETS[name][0].ms_per_image
         shown = "-" if recorded is None else f"{recorded:.2f}"

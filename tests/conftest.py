@@ -1,4 +1,18 @@
+"""The suite's tiers and shared fixtures.
+
+Tiers (markers, see pyproject.toml): ``keras`` (imports TensorFlow/Keras), ``notebook``
+(executes a notebook in a kernel), ``nbgrader`` (a real gradebook), ``browser`` (a real
+JupyterLab in Chromium). ``make test-fast`` runs what is none of these, and must not import
+TensorFlow at all: with ``DEEPVISION_NO_TENSORFLOW=1`` (which it sets) any import of tensorflow
+or keras raises at once, naming the test, so a test that needs Keras cannot hide in the fast tier.
+A test that needs Keras asks for the ``keras`` (or ``tf``) fixture and is marked ``keras``
+automatically.
+"""
+
+import importlib
+import importlib.abc
 import os
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -15,7 +29,48 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 os.environ.setdefault("DEEPVISION_QUICK", "1")
 if SHARED_DATA.is_dir():
     os.environ.setdefault("DEEPVISION_DATA_DIR", str(SHARED_DATA))
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+NO_TENSORFLOW = os.environ.get("DEEPVISION_NO_TENSORFLOW") == "1"
+FORBIDDEN = ("tensorflow", "keras")
+
+
+class TensorFlowForbidden(RuntimeError):
+    """Raised when the fast tier imports TensorFlow or Keras (not an ImportError, so that no
+    ``try: import keras`` nor ``pytest.importorskip`` can swallow it)."""
+
+
+class _Blocker(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in FORBIDDEN:
+            raise TensorFlowForbidden(
+                f"the fast tier (make test-fast) imported {name!r}: a test that needs Keras asks "
+                "for the `keras` fixture (which marks it `keras`), or is marked by hand"
+            )
+        return None
+
+
+if NO_TENSORFLOW:
+    sys.meta_path.insert(0, _Blocker())
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that use the ``keras`` or ``tf`` fixture belong to the ``keras`` tier."""
+    for item in items:
+        if {"keras", "tf"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.keras)
+
+
+@pytest.fixture(scope="session")
+def keras():
+    """Keras 3 (imports TensorFlow): the test is in the ``keras`` tier."""
+    return importlib.import_module("keras")
+
+
+@pytest.fixture(scope="session")
+def tf(keras):
+    """TensorFlow: the test is in the ``keras`` tier."""
+    return importlib.import_module("tensorflow")
 
 
 @pytest.fixture

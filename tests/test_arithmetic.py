@@ -7,14 +7,12 @@ import pytest
 
 from deepvision.ops import arithmetic
 
-tf = pytest.importorskip("tensorflow")
-
 SWEEP = [(size, k, s) for size in (1, 4, 5, 7, 8, 32) for k in (1, 2, 3, 5, 8) for s in (1, 2, 3)]
 
 
 @pytest.mark.parametrize("size, kernel_size, stride", SWEEP)
 @pytest.mark.parametrize("padding", ["valid", "same"])
-def test_output_size_matches_tf_conv2d(size, kernel_size, stride, padding):
+def test_output_size_matches_tf_conv2d(tf, size, kernel_size, stride, padding):
     if padding == "valid" and kernel_size > size:
         with pytest.raises(ValueError, match="kernel_size"):
             arithmetic.output_size(size, kernel_size, stride, padding)
@@ -34,7 +32,7 @@ def test_valid_is_the_formula_with_zero_padding(size, kernel_size, stride):
 
 
 @pytest.mark.parametrize("size, kernel_size, stride", SWEEP)
-def test_same_padding_reproduces_tf_same(size, kernel_size, stride):
+def test_same_padding_reproduces_tf_same(tf, size, kernel_size, stride):
     """Padding explicitly with same_padding() then convolving VALID equals TF's SAME."""
     rng = np.random.default_rng(size * 100 + kernel_size * 10 + stride)
     x = rng.normal(size=(1, size, size, 1)).astype(np.float32)
@@ -69,8 +67,7 @@ def test_parameter_count_quiz():
     assert arithmetic.conv_parameter_count(8, 3, 20) == (8 * 8 * 3 + 1) * 20
 
 
-def test_parameter_count_matches_keras():
-    keras = pytest.importorskip("keras")
+def test_parameter_count_matches_keras(keras):
     layer = keras.layers.Conv2D(20, 8, strides=2)
     layer.build((None, 32, 32, 3))
     assert layer.count_params() == arithmetic.conv_parameter_count(8, 3, 20)
@@ -96,8 +93,7 @@ def test_bad_arguments_raise_value_errors_naming_them(call, match):
 
 
 @pytest.mark.parametrize("padding", ["valid", "same"])
-def test_pairs_give_one_answer_per_axis_as_keras_shapes_them(padding):
-    keras = pytest.importorskip("keras")
+def test_pairs_give_one_answer_per_axis_as_keras_shapes_them(keras, padding):
     layer = keras.layers.Conv2D(1, (3, 5), strides=(2, 1), padding=padding)
     height, width = layer.compute_output_shape((None, 17, 12, 1))[1:3]
     assert arithmetic.output_size((17, 12), (3, 5), (2, 1), padding) == (height, width)
@@ -107,10 +103,9 @@ def test_pairs_give_one_answer_per_axis_as_keras_shapes_them(padding):
     )
 
 
-def test_pairs_in_padding_and_parameter_counts():
+def test_pairs_in_padding_and_parameter_counts(keras):
     assert arithmetic.same_padding((5, 32), 2, (1, 2)) == ((0, 1), (0, 0))
     assert arithmetic.conv_output_size((8, 6), (3, 1), 1, 1) == (8, 8)
-    keras = pytest.importorskip("keras")
     layer = keras.layers.Conv2D(7, (3, 5))
     layer.build((None, 16, 16, 4))
     assert arithmetic.conv_parameter_count((3, 5), 4, 7) == layer.count_params()

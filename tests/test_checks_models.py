@@ -10,6 +10,8 @@ import pytest
 from deepvision.checks.architecture import check_model, describe_model
 from deepvision.models import mlp_functional, mlp_sequential
 
+pytestmark = pytest.mark.keras  # every test here builds Keras models
+
 
 def dense_stack(units, activations, input_shape=(784,), functional=False):
     if functional:

@@ -6,9 +6,6 @@ import pytest
 from deepvision import ops
 from tests.gradcheck import centred_difference
 
-tf = pytest.importorskip("tensorflow")
-keras = pytest.importorskip("keras")
-
 
 def _cases(count, seed):
     """A seeded sweep of (N, H, W, C_in, C_out, kernel, stride, padding); every third stride is
@@ -46,7 +43,7 @@ def _data(case, dtype=np.float64):
 
 
 @pytest.mark.parametrize("case", _cases(40, seed=6))
-def test_conv2d_matches_tf_nn_conv2d(case):
+def test_conv2d_matches_tf_nn_conv2d(tf, case):
     x, w, b = _data(case)
     stride, padding = case[6], case[7]
     expected = tf.nn.conv2d(x, w, stride, padding.upper()).numpy() + b
@@ -56,7 +53,7 @@ def test_conv2d_matches_tf_nn_conv2d(case):
 
 
 @pytest.mark.parametrize("case", _cases(16, seed=7))
-def test_conv2d_naive_matches_keras_conv2d_layer(case):
+def test_conv2d_naive_matches_keras_conv2d_layer(keras, case):
     x, w, b = _data(case, np.float32)
     stride, padding = case[6], case[7]
     layer = keras.layers.Conv2D(w.shape[3], w.shape[:2], strides=stride, padding=padding)

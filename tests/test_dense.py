@@ -4,7 +4,6 @@ Forward passes against Keras; derivatives and the backward pass against centred 
 differences over a seeded sweep of shapes.
 """
 
-import keras
 import numpy as np
 import pytest
 
@@ -16,16 +15,20 @@ SHAPES = [(1,), (7,), (3, 4), (2, 3, 5)]
 LAYER_SHAPES = [(1, 1, 1), (2, 3, 4), (5, 4, 4), (8, 10, 3)]  # (N, n_in, n_out)
 
 
-def _keras(fn, z):
+def _keras(keras, fn, z):
     return keras.ops.convert_to_numpy(fn(keras.ops.convert_to_tensor(z)))
 
 
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("seed", SEEDS)
-def test_sigmoid_and_relu_match_keras(shape, seed):
+def test_sigmoid_and_relu_match_keras(keras, shape, seed):
     z = np.random.default_rng(seed).normal(scale=4, size=shape)
-    np.testing.assert_allclose(ops.sigmoid(z), _keras(keras.activations.sigmoid, z), rtol=1e-6)
-    np.testing.assert_allclose(ops.relu(z), _keras(keras.activations.relu, z), rtol=0, atol=0)
+    np.testing.assert_allclose(
+        ops.sigmoid(z), _keras(keras, keras.activations.sigmoid, z), rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        ops.relu(z), _keras(keras, keras.activations.relu, z), rtol=0, atol=0
+    )
 
 
 @pytest.mark.parametrize("shape", SHAPES)
@@ -67,7 +70,7 @@ def test_sigmoid_derivative_peaks_at_a_quarter():
 
 @pytest.mark.parametrize("n,n_in,n_out", LAYER_SHAPES)
 @pytest.mark.parametrize("seed", SEEDS)
-def test_dense_forward_matches_a_keras_dense_layer(n, n_in, n_out, seed):
+def test_dense_forward_matches_a_keras_dense_layer(keras, n, n_in, n_out, seed):
     rng = np.random.default_rng(seed)
     x, w, b = rng.normal(size=(n, n_in)), rng.normal(size=(n_in, n_out)), rng.normal(size=n_out)
     layer = keras.layers.Dense(n_out, dtype="float64")
@@ -80,7 +83,7 @@ def test_dense_forward_matches_a_keras_dense_layer(n, n_in, n_out, seed):
 
 
 @pytest.mark.parametrize("activation", ["relu", "sigmoid"])
-def test_dense_forward_then_activation_matches_keras_dense_with_activation(activation):
+def test_dense_forward_then_activation_matches_keras_dense_with_activation(keras, activation):
     rng = np.random.default_rng(7)
     x, w, b = rng.normal(size=(6, 5)), rng.normal(size=(5, 3)), rng.normal(size=3)
     layer = keras.layers.Dense(3, activation=activation, dtype="float64")
@@ -115,7 +118,7 @@ def test_dense_backward_matches_finite_differences(n, n_in, n_out, seed):
 
 @pytest.mark.parametrize("num_classes", [1, 3, 10])
 @pytest.mark.parametrize("seed", SEEDS)
-def test_one_hot_matches_keras_to_categorical(num_classes, seed):
+def test_one_hot_matches_keras_to_categorical(keras, num_classes, seed):
     labels = np.random.default_rng(seed).integers(0, num_classes, size=12)
     expected = keras.utils.to_categorical(labels, num_classes)
     np.testing.assert_array_equal(ops.one_hot(labels, num_classes), expected)

@@ -6,15 +6,13 @@ import pytest
 from deepvision import data
 from deepvision.ops import filters
 
-tf = pytest.importorskip("tensorflow")
-
 
 @pytest.fixture(scope="module")
 def cat():
     return data.sample_image("chelsea", gray=True)
 
 
-def test_sobel_matches_tf_on_the_cat(cat):
+def test_sobel_matches_tf_on_the_cat(tf, cat):
     image = cat.astype(np.float32)[None, :, :, None]
     for mine, kernel in ((filters.sobel_x, filters.SOBEL_X), (filters.sobel_y, filters.SOBEL_Y)):
         expected = tf.nn.conv2d(image, kernel.astype(np.float32)[:, :, None, None], 1, "VALID")

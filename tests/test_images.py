@@ -1,9 +1,7 @@
 """Chapter 02 image utilities against TensorFlow's image ops and Keras' Rescaling layer."""
 
-import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from deepvision.ops import images
 
@@ -17,7 +15,7 @@ def _pixels(shape, seed):
 
 @pytest.mark.parametrize("shape", RGB_SHAPES)
 @pytest.mark.parametrize("seed", SEEDS)
-def test_to_grayscale_matches_tensorflow(shape, seed):
+def test_to_grayscale_matches_tensorflow(tf, shape, seed):
     rgb = _pixels(shape, seed).astype(np.float32)
     expected = tf.image.rgb_to_grayscale(rgb).numpy()[..., 0]
     # TensorFlow rounds the red weight to 0.2989; with its weights the results agree to float32,
@@ -38,7 +36,7 @@ def test_to_grayscale_keeps_white_white_and_weighs_green_most():
 
 @pytest.mark.parametrize("shape", [(28, 28), (5, 4, 3), (2, 3, 3, 3), ()])
 @pytest.mark.parametrize("seed", SEEDS)
-def test_normalize_matches_keras_rescaling(shape, seed):
+def test_normalize_matches_keras_rescaling(keras, shape, seed):
     x = _pixels(shape, seed)
     unit = keras.layers.Rescaling(1 / 255)(x.astype(np.float32))
     symmetric = keras.layers.Rescaling(1 / 127.5, offset=-1.0)(x.astype(np.float32))
@@ -88,7 +86,7 @@ def test_split_and_stack_channels_are_inverses(seed):
 @pytest.mark.parametrize(
     "shape,box", [((8, 9, 3), (1, 2, 4, 5)), ((10, 10), (0, 0, 10, 10)), ((6, 7, 1), (5, 6, 1, 1))]
 )
-def test_crop_matches_tensorflow(shape, box):
+def test_crop_matches_tensorflow(tf, shape, box):
     x = _pixels(shape, 0)
     image = x if x.ndim == 3 else x[..., None]
     expected = tf.image.crop_to_bounding_box(image, *box).numpy()
@@ -97,7 +95,7 @@ def test_crop_matches_tensorflow(shape, box):
 
 
 @pytest.mark.parametrize("shape,size", [((9, 8, 3), (3, 4)), ((10, 10), (4, 4)), ((5, 5), (5, 5))])
-def test_center_crop_matches_tensorflow_crop_to_the_same_box(shape, size):
+def test_center_crop_matches_tensorflow_crop_to_the_same_box(tf, shape, size):
     x = _pixels(shape, 1)
     top, left = (shape[0] - size[0]) // 2, (shape[1] - size[1]) // 2
     image = x if x.ndim == 3 else x[..., None]
@@ -107,7 +105,7 @@ def test_center_crop_matches_tensorflow_crop_to_the_same_box(shape, size):
 
 
 @pytest.mark.parametrize("shape", [(4, 5, 3), (3, 7, 1), (6, 2, 3)])
-def test_flip_matches_tensorflow(shape):
+def test_flip_matches_tensorflow(tf, shape):
     x = _pixels(shape, 2)
     np.testing.assert_array_equal(images.flip(x, "horizontal"), tf.image.flip_left_right(x).numpy())
     np.testing.assert_array_equal(images.flip(x, "vertical"), tf.image.flip_up_down(x).numpy())

@@ -7,7 +7,8 @@ from deepvision.checks.architecture import check_model, describe_model
 from deepvision.models import book_learning_rate, mnist_cnn
 from deepvision.ops.arithmetic import conv_parameter_count
 
-keras = pytest.importorskip("keras")
+pytestmark = pytest.mark.keras  # every test here builds Keras models
+
 
 
 def test_parameter_count_is_pinned():
@@ -49,7 +50,7 @@ def test_layers_shapes_and_names():
     assert summary["layers"][-1]["activation"] == "softmax"
 
 
-def test_a_sequential_copy_passes_the_model_checker():
+def test_a_sequential_copy_passes_the_model_checker(keras):
     layers = keras.layers
     copy = keras.Sequential(
         [

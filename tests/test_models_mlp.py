@@ -1,6 +1,5 @@
 """The book's MNIST MLP: architecture, names, parameter count, Sequential == functional."""
 
-import keras
 import numpy as np
 import pytest
 
@@ -8,11 +7,13 @@ from deepvision import models
 from deepvision.checks.architecture import check_model, describe_model
 from deepvision.models import mlp
 
+pytestmark = pytest.mark.keras  # every test here builds Keras models
+
 BUILDERS = [models.mlp_sequential, models.mlp_functional]
 
 
 @pytest.mark.parametrize("builder", BUILDERS)
-def test_book_network_has_134794_parameters(builder):
+def test_book_network_has_134794_parameters(keras, builder):
     model = builder()
     assert model.count_params() == 134_794
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
@@ -38,7 +39,7 @@ def test_architecture(builder):
     ]
 
 
-def test_sequential_and_functional_are_the_same_network():
+def test_sequential_and_functional_are_the_same_network(keras):
     sequential, functional = models.mlp_sequential(), models.mlp_functional()
     assert isinstance(sequential, keras.Sequential)
     assert not isinstance(functional, keras.Sequential)

@@ -1,6 +1,5 @@
 """Chapter 01 reference implementations against Keras/TensorFlow and closed forms."""
 
-import keras
 import numpy as np
 import pytest
 
@@ -12,14 +11,14 @@ SHAPES = [(1, 2), (5, 3), (8, 10), (2, 3, 4)]
 
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("seed", SEEDS)
-def test_softmax_matches_keras(shape, seed):
+def test_softmax_matches_keras(keras, shape, seed):
     x = np.random.default_rng(seed).normal(scale=5, size=shape)
     expected = keras.ops.convert_to_numpy(keras.activations.softmax(x, axis=-1))
     np.testing.assert_allclose(ops.softmax(x), expected, rtol=1e-5, atol=1e-7)
 
 
 @pytest.mark.parametrize("axis", [0, 1, -2])
-def test_softmax_other_axes_sum_to_one(axis):
+def test_softmax_other_axes_sum_to_one(keras, axis):
     x = np.random.default_rng(0).normal(size=(3, 4, 5))
     expected = keras.ops.convert_to_numpy(keras.activations.softmax(x, axis=axis))
     np.testing.assert_allclose(ops.softmax(x, axis=axis), expected, rtol=1e-5, atol=1e-7)
@@ -34,7 +33,7 @@ def test_softmax_is_stable_and_reproduces_the_book_example():
 
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("num_classes", [2, 3, 10])
-def test_cross_entropy_matches_keras_for_integer_and_one_hot_labels(seed, num_classes):
+def test_cross_entropy_matches_keras_for_integer_and_one_hot_labels(keras, seed, num_classes):
     rng = np.random.default_rng(seed)
     probs = ops.softmax(rng.normal(scale=3, size=(16, num_classes)))
     labels = rng.integers(0, num_classes, size=16)
@@ -52,7 +51,7 @@ def test_cross_entropy_uses_the_natural_log_not_the_books_base_10():
 
 
 @pytest.mark.parametrize("shape", [(4,), (5, 3), (2, 3, 4)])
-def test_mse_matches_keras(shape):
+def test_mse_matches_keras(keras, shape):
     rng = np.random.default_rng(1)
     y_pred, y_true = rng.normal(size=shape), rng.normal(size=shape)
     expected = float(
@@ -67,7 +66,7 @@ def test_mse_matches_keras(shape):
 
 
 @pytest.mark.parametrize("lam", [0.0, 0.01, 0.5])
-def test_penalties_match_keras_regularizers(lam):
+def test_penalties_match_keras_regularizers(keras, lam):
     w = np.random.default_rng(2).normal(size=(6, 4)).astype("float32")
     assert ops.l2_penalty(w, lam) == pytest.approx(float(keras.regularizers.L2(lam)(w)), rel=1e-5)
     assert ops.l1_penalty(w, lam) == pytest.approx(float(keras.regularizers.L1(lam)(w)), rel=1e-5)
@@ -76,7 +75,7 @@ def test_penalties_match_keras_regularizers(lam):
 
 
 @pytest.mark.parametrize("lr", [0.001, 0.1, 1.5])
-def test_gradient_descent_step_matches_keras_sgd(lr):
+def test_gradient_descent_step_matches_keras_sgd(keras, lr):
     rng = np.random.default_rng(3)
     theta, grad = (
         rng.normal(size=(3, 2)).astype("float32"),

@@ -5,8 +5,6 @@ import pytest
 
 from deepvision import ops
 
-keras = pytest.importorskip("keras")
-
 
 def _cases(count, seed):
     rng = np.random.default_rng(seed)
@@ -36,7 +34,7 @@ def _cases(count, seed):
 
 @pytest.mark.parametrize("case", _cases(30, seed=11))
 @pytest.mark.parametrize("kind", ["max", "avg"])
-def test_pooling_matches_keras(case, kind):
+def test_pooling_matches_keras(keras, case, kind):
     n, h, w, c, pool, stride, padding = case
     x = np.random.default_rng(h * 100 + w).normal(size=(n, h, w, c)).astype(np.float32)
     layer = (keras.layers.MaxPooling2D if kind == "max" else keras.layers.AveragePooling2D)(

@@ -70,25 +70,42 @@ BUDGETS: dict[str, tuple[Budget, Budget]] = {
     # Chapter 04: the book's MLP on MNIST (the graded run), and the "do better" experiment
     # (five variants, trained one after the other: the cost is their sum).
     "ch04_mlp": (
-        Budget(10, None, None, book_epochs=10, ms_per_image=MEASURED_MS["ch04_mlp"],
-               images_per_epoch=54000),
+        Budget(
+            10,
+            None,
+            None,
+            book_epochs=10,
+            ms_per_image=MEASURED_MS["ch04_mlp"],
+            images_per_epoch=54000,
+        ),
         Budget(6, 2000, 500),
     ),
     "ch04_experiments": (
-        Budget(5, None, None, ms_per_image=MEASURED_MS["ch04_experiments"],
-               images_per_epoch=54000),
+        Budget(5, None, None, ms_per_image=MEASURED_MS["ch04_experiments"], images_per_epoch=54000),
         Budget(2, 1000, 500),
     ),
     # Chapter 05: schedules, checkpoints and early stopping on the same MLP.
     "ch05_mlp": (
-        Budget(20, None, None, book_epochs=20, ms_per_image=MEASURED_MS["ch05_mlp"],
-               images_per_epoch=54000),
+        Budget(
+            20,
+            None,
+            None,
+            book_epochs=20,
+            ms_per_image=MEASURED_MS["ch05_mlp"],
+            images_per_epoch=54000,
+        ),
         Budget(3, 1000, 300),
     ),
     # Chapter 06: the book's MNIST CNN: 3 of the book's 20 epochs, which a CPU can afford.
     "ch06_mnist_cnn": (
-        Budget(3, None, None, book_epochs=20, ms_per_image=MEASURED_MS["ch06_mnist_cnn"],
-               images_per_epoch=54000),
+        Budget(
+            3,
+            None,
+            None,
+            book_epochs=20,
+            ms_per_image=MEASURED_MS["ch06_mnist_cnn"],
+            images_per_epoch=54000,
+        ),
         Budget(1, 600, 300),
     ),
 }

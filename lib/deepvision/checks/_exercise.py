@@ -267,8 +267,7 @@ class Exercise:
             return CheckResult(
                 self.title,
                 False,
-                f"pass {len(self.answers)} function(s) to this check: {names}; "
-                f"got {len(answers)}",
+                f"pass {len(self.answers)} function(s) to this check: {names}; got {len(answers)}",
             )
         given = dict(zip(self.answers, answers, strict=True))
         try:

@@ -92,10 +92,19 @@ CROSS_ENTROPY = Exercise(
     answers=("cross_entropy",),
     reference=ops.cross_entropy,
     cases=[
-        Case(np.array([[0.953, 0.047]]), np.array([1]), label="probs [[0.953, 0.047]], label 1",
-             rtol=1e-4, message="for probs [[0.953, 0.047]] and label 1 expected 3.058, got {got}"),
-        Case(_CE_BATCH, np.array([0, 3, 1, 2, 3, 0]), label="a batch of 6",
-             message="for a batch of 6 expected {expected}, got {got}"),
+        Case(
+            np.array([[0.953, 0.047]]),
+            np.array([1]),
+            label="probs [[0.953, 0.047]], label 1",
+            rtol=1e-4,
+            message="for probs [[0.953, 0.047]] and label 1 expected 3.058, got {got}",
+        ),
+        Case(
+            _CE_BATCH,
+            np.array([0, 3, 1, 2, 3, 0]),
+            label="a batch of 6",
+            message="for a batch of 6 expected {expected}, got {got}",
+        ),
     ],
     mistakes=[
         Mistake(
@@ -133,24 +142,40 @@ MSE = Exercise(
     answers=("mse",),
     reference=ops.mse,
     cases=[
-        Case(np.array([3.0, -0.5, 2.0, 7.0]), np.array([2.5, 0.0, 2.0, 8.0]),
-             label="[3, -0.5, 2, 7] against [2.5, 0, 2, 8]"),
-        Case(*np.random.default_rng(3).normal(size=(2, 5, 3)), label="two arrays of shape (5, 3)",
-             message="on a (5, 3) array average over every element, not one axis"),
+        Case(
+            np.array([3.0, -0.5, 2.0, 7.0]),
+            np.array([2.5, 0.0, 2.0, 8.0]),
+            label="[3, -0.5, 2, 7] against [2.5, 0, 2, 8]",
+        ),
+        Case(
+            *np.random.default_rng(3).normal(size=(2, 5, 3)),
+            label="two arrays of shape (5, 3)",
+            message="on a (5, 3) array average over every element, not one axis",
+        ),
     ],
     mistakes=[
-        Mistake("you averaged absolute differences; square them",
-                lambda a, b: np.mean(np.abs(a - b))),
-        Mistake("plain differences cancel out; square each difference",
-                lambda a, b: np.mean(a - b)),
-        Mistake("you returned the sum of squares; divide by the number of items",
-                lambda a, b: np.sum((a - b) ** 2)),
-        Mistake("you returned the 1/(2n) form; this exercise asks for the plain mean",
-                lambda a, b: np.mean((a - b) ** 2) / 2),
-        Mistake("you took a square root (that is the RMSE); return the mean square",
-                lambda a, b: np.sqrt(np.mean((a - b) ** 2))),
-        Mistake("you averaged over one axis only: return one number, the mean over every element",
-                lambda a, b: np.mean((a - b) ** 2, axis=0)),
+        Mistake(
+            "you averaged absolute differences; square them", lambda a, b: np.mean(np.abs(a - b))
+        ),
+        Mistake(
+            "plain differences cancel out; square each difference", lambda a, b: np.mean(a - b)
+        ),
+        Mistake(
+            "you returned the sum of squares; divide by the number of items",
+            lambda a, b: np.sum((a - b) ** 2),
+        ),
+        Mistake(
+            "you returned the 1/(2n) form; this exercise asks for the plain mean",
+            lambda a, b: np.mean((a - b) ** 2) / 2,
+        ),
+        Mistake(
+            "you took a square root (that is the RMSE); return the mean square",
+            lambda a, b: np.sqrt(np.mean((a - b) ** 2)),
+        ),
+        Mistake(
+            "you averaged over one axis only: return one number, the mean over every element",
+            lambda a, b: np.mean((a - b) ** 2, axis=0),
+        ),
     ],
     hints=[
         "Take the difference of each prediction and its target, and square it.",
@@ -174,12 +199,18 @@ L2_PENALTY = Exercise(
     ],
     mistakes=[
         Mistake("you forgot to multiply by the weight decay lam", lambda w, lam: np.sum(w**2)),
-        Mistake("that is the L1 penalty (absolute values); L2 squares each weight",
-                lambda w, lam: lam * np.sum(np.abs(w))),
-        Mistake("do not take the square root: the penalty is the plain sum of squares",
-                lambda w, lam: lam * np.sqrt(np.sum(w**2))),
-        Mistake("square each weight, then sum (not the square of the sum)",
-                lambda w, lam: lam * np.sum(w) ** 2),
+        Mistake(
+            "that is the L1 penalty (absolute values); L2 squares each weight",
+            lambda w, lam: lam * np.sum(np.abs(w)),
+        ),
+        Mistake(
+            "do not take the square root: the penalty is the plain sum of squares",
+            lambda w, lam: lam * np.sqrt(np.sum(w**2)),
+        ),
+        Mistake(
+            "square each weight, then sum (not the square of the sum)",
+            lambda w, lam: lam * np.sum(w) ** 2,
+        ),
     ],
     hints=[
         "Square every weight and add them all up.",
@@ -196,16 +227,23 @@ GRADIENT_DESCENT_STEP = Exercise(
     answers=("gradient_descent_step",),
     reference=ops.gradient_descent_step,
     cases=[
-        Case(np.array([1.0, -2.0, 0.5]), np.array([0.2, -0.4, 1.0]), 0.1,
-             label="theta [1, -2, 0.5], grad [0.2, -0.4, 1], lr 0.1"),
+        Case(
+            np.array([1.0, -2.0, 0.5]),
+            np.array([0.2, -0.4, 1.0]),
+            0.1,
+            label="theta [1, -2, 0.5], grad [0.2, -0.4, 1], lr 0.1",
+        ),
     ],
     mistakes=[
-        Mistake("you stepped uphill: subtract lr * grad, the gradient points up the slope",
-                lambda t, g, lr: t + lr * g),
-        Mistake("you forgot to multiply the gradient by the learning rate",
-                lambda t, g, lr: t - g),
-        Mistake("multiply the learning rate by the gradient, do not subtract lr alone",
-                lambda t, g, lr: t - lr),
+        Mistake(
+            "you stepped uphill: subtract lr * grad, the gradient points up the slope",
+            lambda t, g, lr: t + lr * g,
+        ),
+        Mistake("you forgot to multiply the gradient by the learning rate", lambda t, g, lr: t - g),
+        Mistake(
+            "multiply the learning rate by the gradient, do not subtract lr alone",
+            lambda t, g, lr: t - lr,
+        ),
     ],
     hints=[
         "The gradient points uphill; a step goes the other way.",
@@ -275,12 +313,21 @@ TRAIN_LINEAR_REGRESSION = Exercise(
     answers=("train_linear_regression",),
     reference=lambda x, y, lr, steps: _fit(x, y, lr, steps),
     cases=[
-        Case(*_regression_data(), 0.5, 500, label="data made with theta=[2, -3], beta=0.5",
-             compare=_fits, message=_regression_message),
+        Case(
+            *_regression_data(),
+            0.5,
+            500,
+            label="data made with theta=[2, -3], beta=0.5",
+            compare=_fits,
+            message=_regression_message,
+        ),
     ],
     mistakes=[
-        Mistake("return a tuple (theta, beta)", lambda x, y, lr, s: _fit(x, y, lr, s)[0],
-                when=lambda trial: _pair(trial.got) is None),
+        Mistake(
+            "return a tuple (theta, beta)",
+            lambda x, y, lr, s: _fit(x, y, lr, s)[0],
+            when=lambda trial: _pair(trial.got) is None,
+        ),
         Mistake(
             "the parameters blew up (huge, inf or NaN): check the sign of the update "
             "(subtract lr * gradient) and the size of the gradient (divide by N)",
@@ -296,8 +343,7 @@ TRAIN_LINEAR_REGRESSION = Exercise(
     ],
     hints=[
         "Each step: predictions x @ theta + beta, then error = predictions - y.",
-        "The gradients of the mean squared error: x.T @ error / N for theta, mean(error) for "
-        "beta.",
+        "The gradients of the mean squared error: x.T @ error / N for theta, mean(error) for beta.",
         "Update both with the learning rate, steps times, and return (theta, beta).",
     ],
     success="recovers theta=[2, -3], beta=0.5 from noisy data",

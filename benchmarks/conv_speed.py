@@ -15,19 +15,8 @@ Each time is the best of several repeats (the least disturbed by other work on t
 from __future__ import annotations
 
 import os
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-
-def best_time(function, repeats):
-    """The shortest wall time of ``repeats`` calls of ``function()``, in seconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main():
@@ -35,6 +24,7 @@ def main():
     import tensorflow as tf
 
     from deepvision import ops
+    from deepvision.cost import best_time
 
     rng = np.random.default_rng(0)
     print(f"numpy {np.__version__}, tensorflow {tf.__version__}, {os.cpu_count()} CPU cores")

@@ -74,3 +74,13 @@ def test_bad_arguments(builder):
         builder(num_classes=0)
     with pytest.raises(ValueError, match="hidden_units"):
         builder(hidden_units=(128, -1))
+
+
+def test_the_compiled_mlp_is_the_book_network_with_sgd(keras):
+    model = models.compiled_mlp(learning_rate=0.05)
+    assert model.count_params() == 134_794
+    assert type(model.optimizer).__name__ == "SGD"
+    assert float(np.asarray(model.optimizer.learning_rate)) == pytest.approx(0.05)
+    assert model.loss == "categorical_crossentropy"
+    with pytest.raises(ValueError, match="learning_rate: expected a number > 0"):
+        models.compiled_mlp(learning_rate=0)

@@ -14,10 +14,16 @@ Importing this package does not import TensorFlow: the builders import Keras whe
 """
 
 from deepvision.models.cnn import book_learning_rate, mnist_cnn
-from deepvision.models.mlp import mlp_functional, mlp_parameter_count, mlp_sequential
+from deepvision.models.mlp import (
+    compiled_mlp,
+    mlp_functional,
+    mlp_parameter_count,
+    mlp_sequential,
+)
 
 __all__ = [
     "book_learning_rate",
+    "compiled_mlp",
     "mlp_functional",
     "mlp_parameter_count",
     "mlp_sequential",

@@ -109,3 +109,29 @@ def mlp_functional(
         x = keras.layers.Dense(units, activation=activation, name=f"{name}_dense{index}")(x)
     outputs = keras.layers.Dense(num_classes, activation="softmax", name=f"{name}_output")(x)
     return keras.Model(inputs=inputs, outputs=outputs, name=name)
+
+
+def compiled_mlp(learning_rate=0.01, **kwargs):
+    """The book's MLP (:func:`mlp_sequential`), compiled as the book trains it.
+
+    SGD at ``learning_rate``, categorical cross-entropy (one-hot labels), accuracy reported.
+
+    Args:
+        learning_rate: SGD's step size, > 0.
+        **kwargs: Passed to :func:`mlp_sequential` (``hidden_units``, ``name``...).
+
+    Returns:
+        A compiled ``keras.Sequential``.
+
+    Taught in: chapter 05, "Saving and loading".
+    """
+    import keras
+
+    learning_rate = validate.positive_number(learning_rate, "learning_rate")
+    model = mlp_sequential(**kwargs)
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model

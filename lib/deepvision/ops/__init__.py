@@ -10,6 +10,7 @@ Reach every function as ``deepvision.ops.<name>``, or its module as ``deepvision
 | ``regression`` | linear and polynomial regression |
 | ``labels`` | one-hot labels, the top predictions of a model |
 | ``dense`` | a dense layer, forward and backward |
+| ``gradcheck`` | numerical gradients by centred differences |
 | ``images`` | images as arrays: grayscale, scaling, channels, crops, flips, batches |
 | ``arithmetic`` | convolution arithmetic: output sizes, "same" padding, parameter counts |
 | ``conv`` | convolution, from loops to im2col, forward and backward |
@@ -46,6 +47,7 @@ from deepvision.ops.conv import (
 )
 from deepvision.ops.dense import dense_backward, dense_forward
 from deepvision.ops.filters import filter2d, gradient_magnitude, sobel_x, sobel_y
+from deepvision.ops.gradcheck import numerical_gradient, relative_error
 from deepvision.ops.images import (
     center_crop,
     crop,
@@ -100,11 +102,13 @@ __all__ = [
     "mse",
     "mse_gradients",
     "normalize",
+    "numerical_gradient",
     "one_hot",
     "output_size",
     "polynomial_features",
     "polynomial_fit",
     "polynomial_predict",
+    "relative_error",
     "relu",
     "relu_derivative",
     "same_output_size",

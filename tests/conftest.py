@@ -73,7 +73,7 @@ def tf(keras):
     return importlib.import_module("tensorflow")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def data_dir():
     """The real datasets (../shared/data); tests that need them skip without them."""
     directory = os.environ.get("DEEPVISION_DATA_DIR")

@@ -1,16 +1,25 @@
-"""Executing course notebooks headless, for the tests."""
+"""Executing course notebooks headless, for the tests (the kernel runs through
+:func:`deepvision.build.execute`, the same function ``build record-outputs`` uses)."""
 
 from __future__ import annotations
 
 import json
-import os
-import time
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
+from deepvision.build import execute, taught_output_differences
 
 ROOT = Path(__file__).resolve().parents[1]
+
+__all__ = [
+    "ROOT",
+    "errors",
+    "execute",
+    "nbgrader_meta",
+    "record_time",
+    "solution_notebooks",
+    "student_notebooks",
+    "taught_output_differences",
+]
 
 
 def solution_notebooks():
@@ -23,38 +32,6 @@ def student_notebooks():
 
 def nbgrader_meta(cell):
     return cell.get("metadata", {}).get("nbgrader", {})
-
-
-def execute(path, timeout=300):
-    """Run a notebook top to bottom in a fresh kernel, errors allowed.
-
-    The kernel draws with matplotlib's Agg backend: with the inline backend, headless kernels
-    driven by nbclient here stalled now and then for a whole cell timeout (twice in about twenty
-    suite runs, in widget cells) although every cell had finished. What a learner sees inline is
-    checked by tests/test_browser.py in a real JupyterLab instead.
-
-    Returns:
-        ``(notebook, seconds)``: the executed notebook and its wall time.
-    """
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook,
-        timeout=timeout,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(Path(path).parent)}},
-    )
-    previous = os.environ.get("MPLBACKEND")
-    os.environ["MPLBACKEND"] = "Agg"  # inherited by the kernel this client starts
-    try:
-        start = time.perf_counter()
-        client.execute()
-        return notebook, time.perf_counter() - start
-    finally:
-        if previous is None:
-            os.environ.pop("MPLBACKEND", None)
-        else:
-            os.environ["MPLBACKEND"] = previous
 
 
 def errors(notebook):

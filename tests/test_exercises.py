@@ -32,10 +32,14 @@ MISTAKES = [
 ]
 
 
-def _replace_first(exercise, function):
+def _replace(exercise, position, function):
     answers = list(exercise.reference_answers())
-    answers[0] = function
+    answers[position] = function
     return answers
+
+
+def _positions(exercise):
+    return range(len(exercise.answers))
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)
@@ -63,18 +67,20 @@ def test_an_untouched_exercise_raises_not_implemented_with_instructions(exercise
     def untouched(*args, **kwargs):
         raise NotImplementedError()
 
-    with pytest.raises(NotImplementedError, match="is not implemented yet: replace"):
-        exercise.check(*_replace_first(exercise, untouched))
+    for position in _positions(exercise):  # each function of the exercise, on its own
+        with pytest.raises(NotImplementedError, match="is not implemented yet: replace"):
+            exercise.check(*_replace(exercise, position, untouched))
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)
 def test_broken_answers_fail_with_a_sentence(exercise):
-    crashed = exercise.check(*_replace_first(exercise, lambda *args, **kwargs: 1 / 0))
-    assert not crashed and "raised ZeroDivisionError" in crashed.message, crashed.message
-    nothing = exercise.check(*_replace_first(exercise, lambda *args, **kwargs: None))
-    assert not nothing and nothing.message, nothing.message
-    not_a_function = exercise.check(*_replace_first(exercise, "not a function"))
-    assert not not_a_function and "expected a function" in not_a_function.message
+    for position in _positions(exercise):
+        crashed = exercise.check(*_replace(exercise, position, lambda *args, **kwargs: 1 / 0))
+        assert not crashed and "raised ZeroDivisionError" in crashed.message, crashed.message
+        nothing = exercise.check(*_replace(exercise, position, lambda *args, **kwargs: None))
+        assert not nothing and nothing.message, nothing.message
+        not_a_function = exercise.check(*_replace(exercise, position, "not a function"))
+        assert not not_a_function and "expected a function" in not_a_function.message
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)

@@ -10,7 +10,7 @@
 Offline with neither, they raise :class:`DatasetUnavailableError`, which says what to do.
 In quick mode they return a deterministic, stratified subset (sizes from ``deepvision.config``).
 
-Taught in: chapter 01 ("Training, validation and test sets"), chapter 04 (MNIST).
+Taught in: chapter 04, "The data: MNIST".
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def stratified_indices(labels, n, seed=0):
     Returns:
         Sorted int64 array of shape (n,).
 
-    Taught in: chapter 01, "Training, validation and test sets".
+    Taught in: chapter 01, "Data as a table".
     """
     labels = np.asarray(labels).reshape(-1)
     if not 1 <= n <= labels.size:
@@ -184,7 +184,7 @@ def load_mnist(train_samples=None, test_samples=None):
         ``(x_train, y_train), (x_test, y_test)``: uint8 images (N, 28, 28) with values 0-255 and
         uint8 labels (N,) with values 0-9.
 
-    Taught in: chapter 04, "MNIST".
+    Taught in: chapter 04, "The data: MNIST".
     """
     return _load("mnist", train_samples, test_samples)
 
@@ -196,7 +196,7 @@ def load_cifar10(train_samples=None, test_samples=None):
         ``(x_train, y_train), (x_test, y_test)``: uint8 images (N, 32, 32, 3) and uint8 labels
         (N, 1), as Keras returns them.
 
-    Taught in: chapter 07, "CIFAR-10".
+    Taught in: chapter 07 (to be written).
     """
     return _load("cifar10", train_samples, test_samples)
 
@@ -213,7 +213,8 @@ def sample_image(name="chelsea", gray=False):
     Returns:
         uint8 array, (H, W, 3) for colour photos or (H, W) for grayscale ones.
 
-    Taught in: chapter 02 (pixels) and chapter 06 (filters on a real photo).
+    Taught in: chapter 02, "Colour images are stacks of channels"; chapter 06, "Edges on a real
+    photo".
     """
     if name not in _SAMPLE_IMAGES:
         raise ValueError(

@@ -127,7 +127,9 @@ class Mistake:
             equals its output) and what the tests feed the checker.
         when: Optional ``when(trial) -> bool``: recognise the mistake by a predicate on the
             :class:`Trial` instead of by the answer's output (a wrong dtype, an input modified in
-            place). ``answer`` is then only the test's example of the mistake.
+            place). ``answer`` is then only the test's example of the mistake. A predicate is an
+            invariant: it is also checked when the values are right (so a right value of the
+            wrong dtype fails), so it must be false for the reference.
         **answers: For an exercise with several functions, the wrong ones by name
             (``Mistake(hint, relu_derivative=wrong)``); the others are the reference.
     """
@@ -341,7 +343,7 @@ class Exercise:
     def _mismatch(self, case, key, value, expected):
         if case.numeric and np.shape(value) != np.shape(expected):
             return (
-                f"for {case.label} {key} returned shape {np.shape(value)}; expected "
+                f"for {case.label}, {key} returned shape {np.shape(value)}; expected "
                 f"{np.shape(expected)}"
             )
         if callable(case.message):

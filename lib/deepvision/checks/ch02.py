@@ -4,8 +4,6 @@ Each exercise lists its cases (answers from :mod:`deepvision.ops.images`) and th
 learners give, with the hint each earns (a plain mean instead of luminance weights, the book's
 ``x - 127.5 / 127.5``, slicing the wrong axis...); ``tests/test_exercises.py`` turns the same
 declarations into the checkers' tests. See :mod:`deepvision.checks._exercise` for the pattern.
-
-Taught in: chapter 02 (the exercises).
 """
 
 from __future__ import annotations

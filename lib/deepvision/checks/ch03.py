@@ -5,8 +5,6 @@ finite differences) and the wrong answers learners give, with the hint each earn
 in the sigmoid, sigma(z) given as its own derivative, transposed weights, a forgotten bias, one-hot
 rows along the wrong axis...; ``tests/test_exercises.py`` turns the same declarations into the
 checkers' tests. See :mod:`deepvision.checks._exercise` for the pattern.
-
-Taught in: chapter 03 (the exercises).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The book's MNIST convolutional network, in Keras 3.
 
-Taught in: chapter 06, "The MNIST CNN".
+Taught in: chapter 06, "The book's MNIST CNN".
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def mnist_cnn(input_shape=(28, 28, 1), num_classes=10, name="mnist_cnn"):
     Returns:
         keras.Model (not compiled).
 
-    Taught in: chapter 06, "The MNIST CNN".
+    Taught in: chapter 06, "The book's MNIST CNN".
     """
     import keras
     from keras import layers
@@ -48,7 +48,7 @@ def book_learning_rate(epoch, learning_rate=None):
 
     Use with ``keras.callbacks.LearningRateScheduler(book_learning_rate)`` (epochs count from 0).
 
-    Taught in: chapter 06, "The MNIST CNN".
+    Taught in: chapter 06, "The book's MNIST CNN".
     """
     if epoch > 15:
         return 0.1 / 100

@@ -9,7 +9,7 @@ functional API (chapter 05). Both have 134,794 parameters with the defaults:
 
 Every layer is named from the ``name`` prefix (``mlp_dense1``, ..., ``mlp_output``).
 
-Taught in: chapter 04, "Our first neural network"; chapter 05, "The functional API".
+Taught in: chapter 04, "The network"; chapter 05, "The functional API".
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def mlp_sequential(
     Returns:
         keras.Sequential mapping (N, 784) float inputs to (N, num_classes) probabilities.
 
-    Taught in: chapter 04, "Our first neural network".
+    Taught in: chapter 04, "The network".
     """
     import keras
 

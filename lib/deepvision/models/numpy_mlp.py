@@ -65,7 +65,7 @@ def mlp_forward(params, x):
     Returns:
         ``(probs, caches)``: ``probs`` of shape (N, num_classes); ``caches`` one entry per layer.
 
-    Taught in: chapter 03, "Hidden layers are function composition".
+    Taught in: chapter 03, "Networks: layers composed, one output per class".
     """
     _check_params(params)
     h = float_array(x, "x", ndim=2)
@@ -98,7 +98,7 @@ def mlp_backward(probs, labels, caches):
     Returns:
         List of ``(dw, db)`` pairs, one per layer, shaped like ``params``.
 
-    Taught in: chapter 03, "Backpropagation through a layer".
+    Taught in: chapter 03, "Learning: the backward pass of a layer".
     """
     probs = float_array(probs, "probs", ndim=2)
     labels = class_labels(np.asarray(labels).reshape(-1), probs.shape[1])

@@ -1,6 +1,7 @@
 """Activation functions.
 
-Taught in: chapter 01 (softmax), chapter 03 (step, sigmoid, ReLU).
+Taught in: chapter 01, "Softmax: from scores to probabilities"; chapter 03, "The perceptron and
+logic gates", "Sigmoid" and "ReLU".
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def softmax(x, axis=-1):
     Returns:
         Probabilities, same shape as ``x``.
 
-    Taught in: chapter 01, "Softmax".
+    Taught in: chapter 01, "Softmax: from scores to probabilities".
     """
     x = float_array(x, "x", min_ndim=1)
     axis = axis_index(axis, x.ndim)
@@ -45,7 +46,7 @@ def step(z):
     Returns:
         float64 array of 0s and 1s, same shape as ``z``.
 
-    Taught in: chapter 03, "The perceptron".
+    Taught in: chapter 03, "The perceptron and logic gates".
     """
     z = float_array(z, "z")
     return (z > 0).astype(np.float64)
@@ -59,7 +60,7 @@ def step_derivative(z):
     Returns:
         Zeros, same shape as ``z``.
 
-    Taught in: chapter 03, "The perceptron".
+    Taught in: chapter 03, "The perceptron and logic gates".
     """
     z = float_array(z, "z")
     return np.zeros_like(z)

@@ -15,7 +15,8 @@ Three versions of the same 2-D operation:
 * :func:`conv2d`: **im2col**, every window laid out as a row of a matrix, then one matrix product;
 * :func:`conv2d_forward` / :func:`conv2d_backward`: the layer as a forward/backward pair.
 
-Taught in: chapter 06, "Sliding a filter", "Stride and padding", "Several channels and filters".
+Taught in: chapter 06, "Sliding a filter: one dimension", "Sliding a filter: two dimensions",
+"Stride and padding" and "Several channels, several filters".
 """
 
 from __future__ import annotations
@@ -179,7 +180,7 @@ def conv2d_forward(x, w, b=None, stride=1, padding="valid"):
         ``out`` (N, H', W', C_out) as :func:`conv2d`, and the ``cache`` that
         :func:`conv2d_backward` needs.
 
-    Taught in: chapter 06, "Learning the filters: the backward pass".
+    Taught in: chapter 06, "Making it fast: im2col".
     """
     x_shape = np.shape(x)
     xp, w, b, stride, out_h, out_w = _prepare(x, w, b, stride, padding)
@@ -211,7 +212,7 @@ def conv2d_backward(dout, cache):
         ``dx`` (N, H, W, C_in), ``dw`` (kh, kw, C_in, C_out), ``db`` (C_out,) or None when the
         forward pass had no bias.
 
-    Taught in: chapter 06, "Learning the filters: the backward pass".
+    Taught in: chapter 06, "Making it fast: im2col".
     """
     x_shape, xp_shape, matrix, w, (sh, sw), padding, has_bias = cache
     kh, kw, c_in, c_out = w.shape

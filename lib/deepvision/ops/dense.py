@@ -4,7 +4,7 @@ A dense layer with ``n_in`` inputs and ``n_out`` neurons holds a kernel ``w`` of
 (n_in, n_out), as Keras stores it, and a bias ``b`` of shape (n_out,). On a batch ``x`` of shape
 (N, n_in) it computes every neuron on every example in one matrix product.
 
-Taught in: chapter 03, "A layer is a matrix product" and "Backpropagation through a layer".
+Taught in: chapter 03, "A layer is a matrix product" and "Learning: the backward pass of a layer".
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def dense_backward(dout, cache):
     Returns:
         ``(dx, dw, db)`` with the shapes of ``x``, ``w`` and ``b``.
 
-    Taught in: chapter 03, "Backpropagation through a layer".
+    Taught in: chapter 03, "Learning: the backward pass of a layer".
     """
     if not isinstance(cache, tuple) or len(cache) != 2:
         raise ValueError("cache: expected the (x, w) tuple that dense_forward returned")

@@ -4,7 +4,7 @@ Before a network learns its filters, it helps to see what fixed ones do. Each fu
 kernel over a 2-D grayscale image with :func:`deepvision.ops.conv2d` (cross-correlation, as
 Keras), so a positive Sobel-x response means "brighter to the right".
 
-Taught in: chapter 06, "Filters as feature detectors" and "Edges on a real photo".
+Taught in: chapter 06, "Filters are feature detectors" and "Edges on a real photo".
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def filter2d(image, kernel, padding="valid"):
     Returns:
         float64 array: the feature map.
 
-    Taught in: chapter 06, "Filters as feature detectors".
+    Taught in: chapter 06, "Filters are feature detectors".
     """
     image = _array(image, "image", 2, "(H, W)").astype(np.float64)
     kernel = _array(kernel, "kernel", 2, "(kh, kw)").astype(np.float64)

@@ -4,7 +4,8 @@ Layouts follow Keras: one image is ``(H, W)`` (grayscale) or ``(H, W, C)`` with 
 last (C = 3 for RGB), and a batch is ``(N, H, W, C)``. Pixels straight from a file are ``uint8``
 intensities 0-255, where 0 is no light (black) and 255 full intensity (white).
 
-Taught in: chapter 02, "The structure of images".
+Taught in: chapter 02, "Pixels", "Colour images are stacks of channels" and "Data types, and why we
+scale pixels".
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def to_grayscale(image, weights=LUMINANCE_WEIGHTS):
     Returns:
         float64 array (H, W) or (N, H, W), on the same scale as ``image`` (0-255 stays 0-255).
 
-    Taught in: chapter 02, "Colour and grayscale".
+    Taught in: chapter 02, "Colour images are stacks of channels".
     """
     image = _image(image, "image", ranks=(3, 4), channels=3)
     weights = np.asarray(weights, dtype=np.float64)
@@ -84,7 +85,7 @@ def normalize(image, value_range=(0, 1)):
     Returns:
         float32 array of the same shape.
 
-    Taught in: chapter 02, "Scaling pixels".
+    Taught in: chapter 02, "Data types, and why we scale pixels".
     """
     low, _ = _value_range(value_range)
     image = _image(image, "image", ranks=range(0, 33))
@@ -110,7 +111,7 @@ def denormalize(x, value_range=(0, 1)):
     Returns:
         uint8 array of the same shape.
 
-    Taught in: chapter 02, "Scaling pixels".
+    Taught in: chapter 02, "Data types, and why we scale pixels".
     """
     low, _ = _value_range(value_range)
     x = _image(x, "x", ranks=range(0, 33)).astype(np.float64)
@@ -127,7 +128,7 @@ def split_channels(image):
     Returns:
         Tuple of C arrays, each (H, W), same dtype.
 
-    Taught in: chapter 02, "Colour images".
+    Taught in: chapter 02, "Colour images are stacks of channels".
     """
     image = _image(image, "image", ranks=(3,))
     return tuple(image[:, :, c] for c in range(image.shape[2]))
@@ -142,7 +143,7 @@ def stack_channels(channels):
     Returns:
         Array (H, W, C).
 
-    Taught in: chapter 02, "Colour images".
+    Taught in: chapter 02, "Colour images are stacks of channels".
     """
     if isinstance(channels, np.ndarray) or not isinstance(channels, (list, tuple)):
         raise ValueError(
@@ -173,7 +174,7 @@ def crop(image, top, left, height, width):
     Returns:
         A view of shape (height, width) or (height, width, C).
 
-    Taught in: chapter 02, "Cropping and flipping".
+    Taught in: chapter 02, "Cropping and flipping are slices".
     """
     image = _image(image, "image")
     rows, cols = image.shape[:2]
@@ -193,7 +194,7 @@ def center_crop(image, height, width):
     Returns:
         (height, width) or (height, width, C).
 
-    Taught in: chapter 02, "Cropping and flipping".
+    Taught in: chapter 02, "Cropping and flipping are slices".
     """
     image = _image(image, "image")
     rows, cols = image.shape[:2]
@@ -214,7 +215,7 @@ def flip(image, direction="horizontal"):
     Returns:
         A view of the same shape.
 
-    Taught in: chapter 02, "Cropping and flipping".
+    Taught in: chapter 02, "Cropping and flipping are slices".
     """
     image = _image(image, "image")
     direction = validate.choice(direction, "direction", ("horizontal", "vertical"))
@@ -232,7 +233,7 @@ def to_batch(images):
     Returns:
         Array (N, H, W, C), the images' dtype.
 
-    Taught in: chapter 02, "Batches and videos".
+    Taught in: chapter 02, "Batches: many images in one tensor".
     """
     if isinstance(images, np.ndarray):
         images = list(images)

@@ -1,6 +1,6 @@
 """Class labels as network targets, and predictions read back as labels.
 
-Taught in: chapter 03, "One output per class".
+Taught in: chapter 03, "Networks: layers composed, one output per class".
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def one_hot(labels, num_classes):
     Returns:
         float64 array of shape (N, C).
 
-    Taught in: chapter 03, "One output per class".
+    Taught in: chapter 03, "Networks: layers composed, one output per class".
     """
     num_classes = validate.integer(num_classes, "num_classes", minimum=1)
     array = np.asarray(labels)

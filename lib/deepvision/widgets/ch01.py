@@ -3,7 +3,8 @@
 Each widget is a thin layer over pure functions defined here and tested in
 ``tests/test_widgets_ch01.py``.
 
-Taught in: chapter 01.
+Taught in: chapter 01, "Softmax: from scores to probabilities", "Under- and overfitting" and
+"Gradient descent".
 """
 
 from __future__ import annotations

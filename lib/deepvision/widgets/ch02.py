@@ -3,7 +3,7 @@
 Each widget is a thin layer over pure functions defined here and tested in
 ``tests/test_widgets_ch02.py``.
 
-Taught in: chapter 02.
+Taught in: chapter 02, "Colour images are stacks of channels" and "Looking at pixels up close".
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def mix_channels(image, gains=(1.0, 1.0, 1.0), view="all"):
     Returns:
         uint8 array (H, W, 3).
 
-    Taught in: chapter 02, "Colour images".
+    Taught in: chapter 02, "Colour images are stacks of channels".
     """
     image = images._image(image, "image", ranks=(3,), channels=3)
     gains = np.asarray(gains, dtype=np.float64)

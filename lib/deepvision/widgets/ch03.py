@@ -3,7 +3,8 @@
 Each widget is a thin layer over pure functions defined here and tested in
 ``tests/test_widgets_ch03.py``.
 
-Taught in: chapter 03.
+Taught in: chapter 03, "The perceptron and logic gates", "XOR: what one neuron cannot do" and
+"ReLU".
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def activation_curve(name, z):
     Returns:
         ``(values, slopes)``, both shaped like ``z``.
 
-    Taught in: chapter 03, "Activation functions".
+    Taught in: chapter 03, "ReLU".
     """
     function, derivative = _activation(name)
     z = float_array(z, "z")
@@ -114,7 +115,7 @@ def neuron_output(points, w1, w2, b, activation="step"):
     Returns:
         Outputs, shape (N,).
 
-    Taught in: chapter 03, "A single neuron".
+    Taught in: chapter 03, "The perceptron and logic gates".
     """
     points = float_array(points, "points", ndim=2)
     if points.shape[1] != 2:

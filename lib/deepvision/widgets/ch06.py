@@ -4,7 +4,7 @@ Each widget is a thin layer over pure functions defined here (``explorer_state``
 ``gallery_images``, ``pooling_state``, ``parse_kernel``) and tested in
 ``tests/test_widgets_ch06.py``.
 
-Taught in: chapter 06.
+Taught in: chapter 06, "Sliding a filter: two dimensions", "Pooling" and "Edges on a real photo".
 """
 
 from __future__ import annotations

@@ -60,3 +60,57 @@ def test_urls_are_built_from_one_place():
     assert environment.colab_url("chapters/ch01/x.ipynb").endswith(
         f"/blob/{environment.REPO_REF}/chapters/ch01/x.ipynb"
     )
+
+
+def test_prepare_says_what_full_mode_does_in_each_chapter(monkeypatch, capsys):
+    monkeypatch.setenv("DEEPVISION_QUICK", "0")
+    environment.prepare("ch06")
+    banner = capsys.readouterr().out.splitlines()[0]
+    assert banner.startswith("deepvision ch06: full mode: the whole datasets; ")
+    assert "ch06_mnist_cnn trains 3 epoch(s) (the book: 20)" in banner
+    environment.prepare("ch04")
+    assert "ch04_mlp trains 10 epoch(s) (as the book)" in capsys.readouterr().out
+    environment.prepare("ch02")
+    assert "ch02: full mode: the whole datasets\n" in capsys.readouterr().out
+    assert environment.current_chapter() == "ch02"
+
+
+@pytest.mark.keras
+def test_tensorflow_starts_quietly_after_prepare():
+    """TensorFlow's C++ start-up lines (absl, CUDA, oneDNN) never reach a notebook's output."""
+    code = (
+        "import deepvision\n"
+        "deepvision.prepare('ch04')\n"
+        "import tensorflow as tf\n"
+        "print(float(tf.reduce_sum(tf.ones(3))))\n"
+    )
+    quiet = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}
+    )
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stdout.strip().endswith("3.0")
+    for noise in ("absl::InitializeLog", "cuda drivers", "cuInit", "oneDNN"):
+        assert noise not in quiet.stderr, quiet.stderr
+    # without prepare() the same import is noisy here: the test would see it
+    loud = subprocess.run(
+        [sys.executable, "-c", "import tensorflow"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert "absl::InitializeLog" in loud.stderr or "cuda" in loud.stderr.lower()
+
+
+def test_an_import_error_inside_tensorflow_still_reaches_the_learner(tmp_path):
+    fake = tmp_path / "tensorflow"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("raise ImportError('broken tensorflow install')\n")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import deepvision; deepvision.environment.quiet_tensorflow()\n"
+        "import tensorflow\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True
+    )
+    assert result.returncode == 1 and "broken tensorflow install" in result.stderr

@@ -13,6 +13,9 @@ for the one reason it should.
 
 from __future__ import annotations
 
+import contextlib
+import random
+
 import numpy as np
 
 
@@ -97,3 +100,20 @@ def run(name, cases):
     except CaseFailed as failure:
         return CheckResult(name, False, str(failure))
     return CheckResult(name, True, summary or "all cases pass")
+
+
+@contextlib.contextmanager
+def kernel_state_kept():
+    """Leave the learner's random generators as they were, whatever runs inside.
+
+    Keras draws a seed from Python's ``random`` for every layer it builds without one, and a
+    learner's function may reseed numpy's global generator: a check must not change what the
+    learner's next cell draws.
+    """
+    python_state = random.getstate()
+    numpy_state = np.random.get_state()  # noqa: NPY002 (the global generator is the point)
+    try:
+        yield
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)  # noqa: NPY002

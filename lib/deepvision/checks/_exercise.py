@@ -44,7 +44,14 @@ import inspect
 
 import numpy as np
 
-from deepvision.checks._core import CaseFailed, CheckResult, as_array, call, close
+from deepvision.checks._core import (
+    CaseFailed,
+    CheckResult,
+    as_array,
+    call,
+    close,
+    kernel_state_kept,
+)
 
 
 class Case:
@@ -272,6 +279,10 @@ class Exercise:
                 f"pass {len(self.answers)} function(s) to this check: {names}; got {len(answers)}",
             )
         given = dict(zip(self.answers, answers, strict=True))
+        with kernel_state_kept():
+            return self._check(given, options)
+
+    def _check(self, given, options):
         try:
             if self.verify is not None:
                 text = self.verify(given, **options)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from deepvision.checks._core import CaseFailed, call, run
+from deepvision.checks._core import CaseFailed, call, kernel_state_kept, run
 
 # The settings that define each layer type; anything else (names, initializers) may differ.
 DEFINING_SETTINGS = {
@@ -225,6 +225,8 @@ def describe_graph(model):
     """
     import keras
 
+    if model is None:
+        raise ValueError("model: got None: did you forget to `return` the model?")
     if not isinstance(model, keras.Model):
         raise ValueError(f"model: expected a keras.Model, got {type(model).__name__}")
     try:
@@ -752,7 +754,8 @@ def check_model(model, expected, name="your model"):
         layers = sum(1 for n in want.nodes if n.kind not in ("Input", "Act"))
         return f"{layers} layers and {want.params:,} parameters, as expected"
 
-    return run(name, cases)
+    with kernel_state_kept():
+        return run(name, cases)
 
 
 def check_builder(builder, reference_builder, title, **kwargs):
@@ -764,6 +767,11 @@ def check_builder(builder, reference_builder, title, **kwargs):
     Returns:
         The success text; raises CaseFailed with the first difference.
     """
+    with kernel_state_kept():
+        return _check_builder(builder, reference_builder, title, **kwargs)
+
+
+def _check_builder(builder, reference_builder, title, **kwargs):
     try:
         model = call(title, builder, **kwargs)
     except CaseFailed as failure:

@@ -12,7 +12,8 @@ DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist.npz),$(SHARED_DATA),$(DEEPVISIO
 ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup lab test test-fast lint chapters check-notebooks strip browser benchmarks clean
+.PHONY: setup lab test test-fast lint chapters check-notebooks record-outputs strip browser \
+	benchmarks clean
 
 setup: $(STAMP)
 
@@ -48,6 +49,10 @@ check-notebooks: setup
 
 strip: setup
 	$(BIN)/python -m deepvision.build strip
+
+## Record what the cells tagged taught-output print (quick mode), after changing one.
+record-outputs: setup
+	DEEPVISION_DATA_DIR=$(DATA_DIR) $(BIN)/python -m deepvision.build record-outputs
 
 ## Debian's Chromium for the browser test (never `playwright install`); skipped if unavailable.
 browser:

@@ -114,3 +114,10 @@ def test_an_import_error_inside_tensorflow_still_reaches_the_learner(tmp_path):
         [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True
     )
     assert result.returncode == 1 and "broken tensorflow install" in result.stderr
+
+
+def test_the_first_cell_shows_the_banner_and_not_a_dict(monkeypatch, capsys):
+    monkeypatch.setenv("DEEPVISION_QUICK", "0")
+    info = environment.prepare("ch01")
+    assert info["mode"] == "full" and info._ipython_display_() is None  # IPython shows nothing
+    assert "ch01_linear_regression trains 500 step(s)" in capsys.readouterr().out

@@ -35,6 +35,8 @@ class Budget:
         ms_per_image: Measured full-mode cost on the reference machine (2 CPU cores): milliseconds
             per training image per epoch (``benchmarks/training_costs.py``).
         images_per_epoch: Training images one full-mode epoch sees (after any validation split).
+        unit: What ``epochs`` counts: ``"epoch"`` (passes over the data), or ``"step"`` for an
+            experiment that counts gradient-descent steps.
     """
 
     epochs: int
@@ -43,6 +45,7 @@ class Budget:
     book_epochs: int | None = None
     ms_per_image: float | None = None
     images_per_epoch: int | None = None
+    unit: str = "epoch"
 
 
 #: Milliseconds per training image per epoch in full mode on the reference machine (2 CPU cores,
@@ -61,7 +64,10 @@ BUDGETS: dict[str, tuple[Budget, Budget]] = {
     "mnist": (Budget(0, None, None), Budget(0, 2000, 500)),
     "cifar10": (Budget(0, None, None), Budget(0, 1000, 200)),
     # Chapter 01: linear regression by gradient descent (steps, not epochs).
-    "ch01_linear_regression": (Budget(500, 200, None), Budget(200, 200, None)),
+    "ch01_linear_regression": (
+        Budget(500, 200, None, unit="step"),
+        Budget(200, 200, None, unit="step"),
+    ),
     # Chapter 03: the from-scratch numpy MLP on MNIST (epochs, train and test images).
     "ch03_numpy_mlp": (
         Budget(5, None, None, ms_per_image=MEASURED_MS["ch03_numpy_mlp"], images_per_epoch=60000),

@@ -77,6 +77,16 @@ def gpu_present() -> bool:
 _CURRENT_CHAPTER: str | None = None
 
 
+class PreparedEnvironment(dict):
+    """What :func:`prepare` found (``mode``, ``colab``, ``gpu``, ``data_dir``).
+
+    A notebook shows nothing for it under the first cell (the banner already said it all).
+    """
+
+    def _ipython_display_(self):
+        return None
+
+
 def current_chapter() -> str | None:
     """The chapter the notebook prepared (``"ch01"``...), or None before :func:`prepare`."""
     return _CURRENT_CHAPTER
@@ -160,7 +170,7 @@ def full_mode_summary(chapter: str | None) -> str:
     for name, (full, _quick) in config.BUDGETS.items():
         if not chapter or not name.startswith(f"{chapter}_"):
             continue
-        text = f"{name} trains {full.epochs} epoch(s)"
+        text = f"{name} trains {full.epochs} {full.unit}(s)"
         if full.book_epochs is not None and full.book_epochs != full.epochs:
             text += f" (the book: {full.book_epochs})"
         elif full.book_epochs is not None:
@@ -176,7 +186,8 @@ def prepare(chapter: str | None = None) -> dict:
         chapter: The chapter id (``"ch01"``...), shown in the banner.
 
     Returns:
-        A dict with ``mode`` ("quick" | "full"), ``colab``, ``gpu`` and ``data_dir``.
+        A :class:`PreparedEnvironment`, a dict with ``mode`` ("quick" | "full"), ``colab``,
+        ``gpu`` and ``data_dir``, which a notebook does not display.
 
     Taught in: every chapter's first cell.
     """
@@ -189,12 +200,9 @@ def prepare(chapter: str | None = None) -> dict:
         from google.colab import output
 
         output.enable_custom_widget_manager()
-    info = {
-        "mode": config.mode_name(),
-        "colab": colab,
-        "gpu": gpu_present(),
-        "data_dir": config.data_dir(),
-    }
+    info = PreparedEnvironment(
+        mode=config.mode_name(), colab=colab, gpu=gpu_present(), data_dir=config.data_dir()
+    )
     title = f"deepvision {chapter}" if chapter else "deepvision"
     if info["mode"] == "quick":
         mode = "QUICK mode (DEEPVISION_QUICK=1): small subsets and few epochs, for CI"

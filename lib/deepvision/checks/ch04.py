@@ -8,8 +8,6 @@ into the checkers' tests. See :mod:`deepvision.checks._exercise` for the pattern
 :func:`check_train_mlp` trains through the learner's function on the training split and grades on
 the test split, which the learner's function never sees. Keras is imported inside functions only:
 importing this module does not start TensorFlow.
-
-Taught in: chapter 04 (the exercises).
 """
 
 from __future__ import annotations

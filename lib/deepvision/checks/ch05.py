@@ -7,8 +7,6 @@ wrong answers learners give, with the hint each earns; Keras 2 habits (``lr=``,
 turns the same declarations into the checkers' tests. See :mod:`deepvision.checks._exercise` for
 the pattern. Keras is imported inside functions only: importing this module does not start
 TensorFlow.
-
-Taught in: chapter 05 (the exercises).
 """
 
 from __future__ import annotations

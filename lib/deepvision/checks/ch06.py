@@ -9,8 +9,6 @@ tests. See :mod:`deepvision.checks._exercise` for the pattern.
 
 Keras is imported only inside the functions that build models, so that importing this module
 (and checking the numpy exercises) never starts TensorFlow.
-
-Taught in: chapter 06 (the exercises).
 """
 
 from __future__ import annotations

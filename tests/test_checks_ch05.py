@@ -119,10 +119,7 @@ def test_top_predictions():
 
 
 def test_shipped_digit_png_reads_as_a_digit():
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "solutions" / "ch05" / "my_digit.png"
-    x = data.load_digit_image(path)
+    x = data.load_digit_image(data.sample_digit_path())
     assert x.shape == (28, 28)
     border = np.concatenate([x[0], x[-1], x[:, 0], x[:, -1]])
     assert border.max() < 0.1 and 20 < np.sum(x > 0.5) < 300  # a stroke on black, not a blob

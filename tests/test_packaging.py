@@ -67,3 +67,15 @@ def test_no_data_files_are_committed():
 
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout
     assert not [f for f in tracked.split() if f.endswith((".npz", ".npy", ".h5", ".keras"))]
+
+
+def test_the_files_a_chapter_reads_are_package_data():
+    """A notebook opened in Colab from GitHub has no files next to it: the digit ships inside."""
+    from pathlib import Path
+
+    from deepvision import data
+
+    assert "assets/*" in _pyproject()["tool"]["setuptools"]["package-data"]["deepvision"]
+    digit = Path(data.sample_digit_path())
+    assert digit.is_file() and digit.parent == ROOT / "lib" / "deepvision" / "assets"
+    assert not list((ROOT / "solutions").glob("ch*/*.png")), "a chapter ships a file beside it"

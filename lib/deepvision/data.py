@@ -230,6 +230,22 @@ def sample_image(name="chelsea", gray=False):
     return np.ascontiguousarray(image)
 
 
+def sample_digit_path():
+    """The path of a digit we drew (a 2, dark ink on white), shipped inside the package.
+
+    It is package data, so it is there wherever the package is installed, Colab included (a
+    notebook opened from GitHub has no files next to it).
+
+    Returns:
+        str: the path of a PNG file.
+
+    Taught in: chapter 05, "Predicting an image file".
+    """
+    from importlib import resources
+
+    return str(resources.files("deepvision") / "assets" / "my_digit.png")
+
+
 #: How far from square a digit photo may be before :func:`load_digit_image` refuses to squash it.
 MAX_ASPECT_RATIO = 1.25
 

@@ -119,11 +119,11 @@ def test_hints_come_one_at_a_time_and_never_run_out_silently(monkeypatch):
 def test_hints_follow_the_prepared_chapter_and_name_ambiguity(monkeypatch):
     from deepvision import environment
 
-    monkeypatch.setattr(environment, "_CURRENT_CHAPTER", "ch01")
+    monkeypatch.setitem(environment._STATE, "chapter", "ch01")
     assert checks.exercise("mse").chapter == "ch01"
     with pytest.raises(ValueError, match=r"name: no exercise 'dropout' in chapter 01; expected"):
         checks.hint("dropout")
-    monkeypatch.setattr(environment, "_CURRENT_CHAPTER", None)
+    monkeypatch.setitem(environment._STATE, "chapter", None)
     duplicated = {e.name for e in checks.exercises() if e.chapter == "ch03"} & {
         e.name for e in checks.exercises() if e.chapter == "ch04"
     }

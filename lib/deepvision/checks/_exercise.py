@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import re
 
 import numpy as np
 
@@ -137,11 +138,15 @@ class Mistake:
             place). ``answer`` is then only the test's example of the mistake. A predicate is an
             invariant: it is also checked when the values are right (so a right value of the
             wrong dtype fails), so it must be false for the reference.
+        raises: Optional ``(exception type, regular expression)``: recognise a mistake that
+            crashes instead of answering (a fixed ``reshape(60000, 784)`` on a batch of 7), by the
+            error the learner's function raises; any other error still reads "your function
+            raised ...".
         **answers: For an exercise with several functions, the wrong ones by name
             (``Mistake(hint, relu_derivative=wrong)``); the others are the reference.
     """
 
-    def __init__(self, hint, answer=None, when=None, **answers):
+    def __init__(self, hint, answer=None, when=None, raises=None, **answers):
         if not isinstance(hint, str) or not hint:
             raise ValueError("hint: expected the words the learner reads, a non-empty string")
         if answer is not None and answers:
@@ -150,6 +155,7 @@ class Mistake:
         self.answer = answer
         self.answers = answers
         self.when = when
+        self.raises = raises
 
     def __repr__(self):
         return f"Mistake({self.hint!r})"
@@ -298,7 +304,10 @@ class Exercise:
         key = case.function or self.answers[0]
         original = case.fresh_args()
         args = copy.deepcopy(original) if case.setup is None else case.fresh_args()
-        got = self._call(case, key, given[key], args, learner=True)
+        try:
+            got = self._call(case, key, given[key], args, learner=True)
+        except CaseFailed as failure:
+            raise CaseFailed(self._crash_hint(failure)) from failure
         expected = self._call(case, key, self.reference[key], case.fresh_args())
         value = self._value(case, key, got)
         trial = Trial(case, got, value, expected, args, original)
@@ -314,6 +323,17 @@ class Exercise:
             if mistake.when is not None and _fires(mistake, trial):
                 raise CaseFailed(mistake.hint)
         raise CaseFailed(self._mismatch(case, key, value, expected))
+
+    def _crash_hint(self, failure):
+        """The hint of a declared mistake that crashes this way, or the general message."""
+        error = failure.__cause__
+        for mistake in self.mistakes:
+            if mistake.raises is None or error is None:
+                continue
+            kind, pattern = mistake.raises
+            if isinstance(error, kind) and re.search(pattern, str(error)):
+                return mistake.hint
+        return str(failure)
 
     def _call(self, case, key, function, args, learner=False):
         if not learner:

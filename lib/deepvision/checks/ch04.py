@@ -12,7 +12,6 @@ importing this module does not start TensorFlow.
 
 from __future__ import annotations
 
-import re
 import weakref
 from collections import namedtuple
 
@@ -27,26 +26,6 @@ from deepvision.checks.architecture import check_builder
 #: 97% after 10 epochs of SGD(0.01) (the course measured 97.0%); quick mode trains on 2,000
 #: images for a few epochs (about 80%).
 ACCURACY_THRESHOLD = {"full": 0.95, "quick": 0.70}
-
-
-def _raising_means(mistake, error, pattern):
-    """A ``Case.call`` that reads a crash matching ``pattern`` as ``mistake`` (its hint).
-
-    Some misconceptions crash instead of returning a wrong answer (a fixed ``reshape(60000,
-    784)`` on a batch of 7; Keras refusing ``save_weights_only=True`` with a ``.keras`` path).
-    A :class:`Mistake` cannot see a crash, so the case's call turns the matching error into the
-    mistake's own hint; any other error stays "your function raised ...". Chapter 05 uses it too.
-    """
-
-    def run(function, *args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except error as raised:
-            if re.search(pattern, str(raised)):
-                raise CaseFailed(mistake.hint) from raised
-            raise
-
-    return run
 
 
 # -- prepare_images -------------------------------------------------------------------------
@@ -79,6 +58,7 @@ _FIXED_BATCH = Mistake(
     "your function cannot reshape a batch of 7 images: use len(x) (or -1) in the reshape, "
     "(len(x), 784), not a fixed (60000, 784)",
     lambda x: x.reshape(60000, 784).astype("float32") / 255,
+    raises=(ValueError, r"cannot reshape .* into shape \(\d+, ?784\)"),
 )
 
 PREPARE_IMAGES = Exercise(
@@ -90,9 +70,6 @@ PREPARE_IMAGES = Exercise(
         Case(
             _images(7, 0),
             label="a batch of 7 images",
-            call=_raising_means(
-                _FIXED_BATCH, ValueError, r"cannot reshape .* into shape \(\d+, ?784\)"
-            ),
             rtol=1e-5,
             atol=1e-6,
             message=_prepare_message,

@@ -20,7 +20,6 @@ from deepvision import data, models
 from deepvision.checks._core import CaseFailed, call, close
 from deepvision.checks._exercise import Case, Exercise, Mistake, Rejected
 from deepvision.checks.architecture import check_model
-from deepvision.checks.ch04 import _raising_means
 
 # -- dense_parameters -----------------------------------------------------------------------
 
@@ -461,6 +460,7 @@ _WEIGHTS_ONLY = Mistake(
     "save the whole model (.keras), not only the weights: leave save_weights_only=False",
     _checkpoint(save_weights_only=True),
     when=lambda trial: _got(trial, "save_weights_only"),
+    raises=(ValueError, r"save_weights_only"),
 )
 
 BEST_CHECKPOINT = Exercise(
@@ -472,7 +472,6 @@ BEST_CHECKPOINT = Exercise(
         Case(
             setup=lambda: (_checkpoint_path(),),
             label="a .keras path",
-            call=_raising_means(_WEIGHTS_ONLY, ValueError, r"save_weights_only"),
             compare=lambda got, expected: (
                 _is_checkpoint(got) and _checkpoint_settings(got) == _checkpoint_settings(expected)
             ),

@@ -66,22 +66,6 @@ def test_other_correct_answers_pass(checker, answers):
     assert result, result.message
 
 
-def _untouched(*args, **kwargs):
-    raise NotImplementedError()
-
-
-@pytest.mark.parametrize(
-    ("exercise", "index"),
-    [(e, i) for e in ch03.EXERCISES for i in range(1, len(e.answers))],
-    ids=str,
-)
-def test_every_answer_of_a_two_function_exercise_reports_an_untouched_cell(exercise, index):
-    answers = list(exercise.reference_answers())
-    answers[index] = _untouched
-    with pytest.raises(NotImplementedError, match=f"{exercise.answers[index]} is not implemented"):
-        exercise.check(*answers)
-
-
 def test_no_single_perceptron_on_a_weight_grid_computes_xor():
     grid = np.linspace(-2, 2, 17)
     for w1 in grid:

@@ -33,6 +33,18 @@ def _name(name):
     return name
 
 
+def _conv_arguments(x, filters, kernel_size, strides, name):
+    """The checked arguments of a block around one convolution."""
+    name = _name(name)
+    return (
+        _feature_maps(x, name),
+        validate.integer(filters, "filters", minimum=1),
+        validate.pair(kernel_size, "kernel_size"),
+        validate.pair(strides, "strides"),
+        name,
+    )
+
+
 def conv_bn_relu(x, filters, kernel_size=3, strides=1, name="conv"):
     """Conv2D (no bias) → BatchNormalization → ReLU: the post-activation unit of most CNNs.
 
@@ -50,11 +62,7 @@ def conv_bn_relu(x, filters, kernel_size=3, strides=1, name="conv"):
     """
     from keras import layers
 
-    name = _name(name)
-    x = _feature_maps(x, name)
-    filters = validate.integer(filters, "filters", minimum=1)
-    kernel_size = validate.pair(kernel_size, "kernel_size")
-    strides = validate.pair(strides, "strides")
+    x, filters, kernel_size, strides, name = _conv_arguments(x, filters, kernel_size, strides, name)
     x = layers.Conv2D(
         filters, kernel_size, strides=strides, padding="same", use_bias=False, name=f"{name}_conv"
     )(x)
@@ -77,11 +85,7 @@ def preact_conv(x, filters, kernel_size=3, strides=1, name="unit"):
     """
     from keras import layers
 
-    name = _name(name)
-    x = _feature_maps(x, name)
-    filters = validate.integer(filters, "filters", minimum=1)
-    kernel_size = validate.pair(kernel_size, "kernel_size")
-    strides = validate.pair(strides, "strides")
+    x, filters, kernel_size, strides, name = _conv_arguments(x, filters, kernel_size, strides, name)
     x = layers.BatchNormalization(name=f"{name}_bn")(x)
     x = layers.Activation("relu", name=f"{name}_relu")(x)
     return layers.Conv2D(

@@ -156,10 +156,20 @@ def test_a_widget_moves_in_a_real_browser(lab):
             explorer.locator(".widget-output img").first.wait_for(timeout=30_000)
             before = _figure_source(explorer)
             handle = slider.first.locator(".noUi-handle, input[type=range]").first
-            handle.scroll_into_view_if_needed()
-            handle.focus()
+            readout_box = slider.first.locator(".widget-readout")
             for _ in range(3):
-                page.keyboard.press("ArrowRight")
+                # one press at a time, each seen on the readout: a page still running the
+                # notebook's later cells can take the focus and lose a key (seen under load)
+                start = readout_box.inner_text()
+                for _attempt in range(3):
+                    handle.scroll_into_view_if_needed()
+                    handle.focus()
+                    page.keyboard.press("ArrowRight")
+                    moved = time.monotonic() + 3
+                    while readout_box.inner_text() == start and time.monotonic() < moved:
+                        page.wait_for_timeout(100)
+                    if readout_box.inner_text() != start:
+                        break
             deadline = time.monotonic() + 20
             after = before
             while after == before and time.monotonic() < deadline:

@@ -151,11 +151,14 @@ class Node:
     call: dict = field(default_factory=dict)
     params: int = 0
 
-    def signature(self, signatures):
-        inputs = ",".join(signatures[i] for i in self.inputs)
+    def head(self):
+        """This node alone, as a string: its kind, settings and any nested graph."""
         settings = ",".join(f"{k}={v!r}" for k, v in sorted(self.settings.items()))
         inner = self.graph.signature() if self.graph else ""
-        return f"{self.kind}[{settings}]{inner}({inputs})"
+        return f"{self.kind}[{settings}]{inner}"
+
+    def signature(self, signatures):
+        return f"{self.head()}({','.join(signatures[i] for i in self.inputs)})"
 
 
 @dataclass
@@ -292,10 +295,7 @@ def describe_graph(model):
             below = [signature(parent) for parent in parents]
             if new[0].kind in COMMUTATIVE:
                 below.sort()
-            head = "".join(
-                f"{n.kind}{sorted(n.settings.items())}{n.graph.signature() if n.graph else ''}"
-                for n in new
-            )
+            head = "".join(node.head() for node in new)
             signature_of[key] = f"{head}({','.join(below)})"
         return signature_of[key]
 

@@ -180,6 +180,60 @@ def test_redaction_removes_hidden_tests_from_sources_outputs_and_tracebacks():
     assert cell.outputs[0]["traceback"] == ["AssertionError: "]
 
 
+GUARD_REPORT = f"{guard.MARKER} armed; nothing to restore\n"
+VISIBLE_TEST = "result = checks.check_softmax(softmax)\nassert result, result.message"
+HIDDEN_TEST = "assert np.allclose(softmax(np.zeros(3)), 1 / 3)"
+CHECK_MESSAGE = "softmax: the outputs do not sum to 1 along the last axis"
+
+
+def _graded_notebook():
+    """A graded notebook as nbgrader hands it to feedback: an answer cell, a guard cell (and one
+    whose tag was lost) before a failed test cell with a hidden block."""
+    answer = nbformat.v4.new_code_cell("def softmax(scores):\n    return scores\nprint('hi')")
+    answer.outputs = [nbformat.v4.new_output("stream", name="stdout", text="hi\n" + GUARD_REPORT)]
+    guard_cell = subs.guard_cell({"checks": ("deepvision", "checks")})
+    guard_cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=GUARD_REPORT)]
+    untagged = subs.guard_cell({})
+    untagged.metadata["tags"] = []
+    test = nbformat.v4.new_code_cell(
+        f"{VISIBLE_TEST}\n{hooks.BEGIN_HIDDEN}\n{HIDDEN_TEST}\n{hooks.END_HIDDEN}"
+    )
+    test.metadata["nbgrader"] = {"grade": True, "grade_id": "softmax_test", "points": 2,
+                                 "locked": True, "solution": False}
+    test.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text=GUARD_REPORT),
+        nbformat.v4.new_output("error", ename="AssertionError", evalue=CHECK_MESSAGE,
+                               traceback=["Traceback", f"----> 4 {HIDDEN_TEST}", CHECK_MESSAGE]),
+    ]
+    return nbformat.v4.new_notebook(cells=[answer, guard_cell, untagged, test])
+
+
+def test_feedback_shows_no_guard_cell_no_guard_report_and_no_hidden_test(monkeypatch):
+    monkeypatch.delenv("DEEPVISION_GRADE_HIDDEN", raising=False)
+    redacted, _ = hooks.RedactFeedback().preprocess(_graded_notebook(), {})
+    text = json.dumps(redacted)
+    assert subs.GUARD_TAG not in text and "Inserted by the grader" not in text
+    assert guard.MARKER not in text and "_dv_guard" not in text
+    assert HIDDEN_TEST not in text and "HIDDEN TESTS" not in text
+    answer, test = redacted.cells
+    assert answer.outputs[0]["text"] == "hi\n"
+    assert test.source.startswith(VISIBLE_TEST + "\n") and hooks.HIDDEN_NOTE in test.source
+    assert [o["output_type"] for o in test.outputs] == ["error"]
+    assert test.outputs[0]["evalue"] == CHECK_MESSAGE
+    assert test.outputs[0]["traceback"] == [f"AssertionError: {CHECK_MESSAGE}"]
+
+
+def test_feedback_keeps_the_learners_notebook_and_the_test_cells():
+    solution = _read(SOLUTION)
+    prepared, _ = subs.prepare(_read(SOLUTION), _read(RELEASED), subs.import_names(solution))
+    assert any(hooks.is_guard_cell(c) for c in prepared.cells)
+    redacted, _ = hooks.RedactFeedback().preprocess(prepared, {})
+    assert [c.cell_type for c in redacted.cells] == [c.cell_type for c in solution.cells]
+    assert _grade_ids(redacted) == _grade_ids(solution)
+    for kept, original in zip(redacted.cells, solution.cells, strict=True):
+        assert kept.source == hooks.strip_hidden(original.source)
+
+
 def _peak_after(limit, code):
     script = textwrap.dedent(f"""
         from deepvision.grade.kernel import apply_limits

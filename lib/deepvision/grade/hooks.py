@@ -4,10 +4,11 @@
   it is about to run to ``DEEPVISION_GRADE_PROGRESS``, so that when a kernel dies or a submission
   runs past its wall-time limit the grader knows which cell did it (written by nbgrader's
   process, out of the learner's reach).
-- :class:`RedactFeedback`: runs last when nbgrader generates feedback; removes the hidden-test
-  blocks from the graded cells' source, shortens their error tracebacks to one line (a traceback
-  would quote the failing hidden line) and redacts any hidden-test line a learner's code printed
-  (for instance by printing IPython's input history).
+- :class:`RedactFeedback`: runs last when nbgrader generates feedback; removes the guard cells
+  the grader inserted and every line of the guard's report, removes the hidden-test blocks from
+  the graded cells' source, shortens their error tracebacks to one line (a traceback would quote
+  the failing hidden line) and redacts any hidden-test line a learner's code printed (for
+  instance by printing IPython's input history).
 
 Taught in: nowhere (grading infrastructure); see autograder/README.md.
 """
@@ -19,11 +20,14 @@ import os
 
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 
-from deepvision.grade.submissions import first_line, source_sha
+from deepvision.grade.guard import MARKER
+from deepvision.grade.submissions import GUARD_TAG, first_line, source_sha
 
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 REDACTED = "[hidden test line removed from feedback]"
 HIDDEN_NOTE = "# (hidden tests ran here; they are not shown in feedback)"
+#: The first line of every guard cell (:func:`deepvision.grade.submissions.guard_cell`).
+GUARD_PREFIX = "# Inserted by the grader"
 
 
 class TrackedExecute(Execute):
@@ -92,10 +96,57 @@ def redact_text(text: str, secrets: list[str]) -> str:
     return text
 
 
+def is_guard_cell(cell) -> bool:
+    """True for a guard cell the grader inserted (:func:`deepvision.grade.submissions.guard_cell`),
+    known by its tag or, should the tag be lost, by its first line."""
+    return GUARD_TAG in cell.metadata.get("tags", []) or (
+        cell.cell_type == "code" and cell.source.startswith(GUARD_PREFIX)
+    )
+
+
+def drop_guard_lines(text: str) -> str:
+    """``text`` without the lines that hold the guard's report (:data:`~deepvision.grade.guard.
+    MARKER`)."""
+    if MARKER not in text:
+        return text
+    return "".join(line for line in text.splitlines(keepends=True) if MARKER not in line)
+
+
+def _clean_text(text: str, secrets: list[str]) -> str:
+    return redact_text(drop_guard_lines(text), secrets)
+
+
+def _clean_output(output, secrets, graded):
+    """Redact one output in place; False when nothing of it is left to show."""
+    if output.get("output_type") == "error":
+        if graded:
+            output["traceback"] = [f"{output.get('ename')}: {output.get('evalue')}"]
+        output["traceback"] = [_clean_text(line, secrets) for line in output.get("traceback", [])]
+        output["evalue"] = _clean_text(output.get("evalue", ""), secrets)
+    if "text" in output:
+        output["text"] = _clean_text(output["text"], secrets)
+        if output.get("output_type") == "stream" and not output["text"]:
+            return False
+    data = output.get("data", {})
+    for key, value in dict(data).items():
+        if isinstance(value, str):
+            data[key] = _clean_text(value, secrets)
+        elif isinstance(value, list) and all(isinstance(part, str) for part in value):
+            data[key] = [_clean_text(part, secrets) for part in value]
+    return True
+
+
 class RedactFeedback(NbGraderPreprocessor):
-    """Keep hidden tests out of feedback (see the module docstring)."""
+    """Keep the grading machinery and the hidden tests out of feedback.
+
+    The feedback notebook keeps the learner's cells, the scores, the visible lines of the test
+    cells and the messages of failed checks. It loses the guard cells, every output line of the
+    guard's report, the hidden-test blocks (each replaced by :data:`HIDDEN_NOTE`), the tracebacks
+    of graded cells (cut to ``ename: evalue``) and any hidden-test line printed by other cells.
+    """
 
     def preprocess(self, nb, resources):
+        nb.cells = [cell for cell in nb.cells if not is_guard_cell(cell)]
         secrets = []
         for cell in nb.cells:
             secrets.extend(hidden_lines(cell.source))
@@ -107,15 +158,7 @@ class RedactFeedback(NbGraderPreprocessor):
         for cell in nb.cells:
             graded = cell.metadata.get("nbgrader", {}).get("grade", False)
             cell.source = redact_text(strip_hidden(cell.source), secrets)
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "error":
-                    if graded:
-                        output["traceback"] = [f"{output.get('ename')}: {output.get('evalue')}"]
-                    output["traceback"] = [redact_text(t, secrets) for t in output["traceback"]]
-                    output["evalue"] = redact_text(output.get("evalue", ""), secrets)
-                if "text" in output:
-                    output["text"] = redact_text(output["text"], secrets)
-                for key, value in dict(output.get("data", {})).items():
-                    if isinstance(value, str):
-                        output["data"][key] = redact_text(value, secrets)
+            if "outputs" in cell:
+                cell.outputs = [output for output in cell.outputs
+                                if _clean_output(output, secrets, graded)]
         return nb, resources

@@ -32,22 +32,35 @@ LMS_NAME = re.compile(r"^(?P<student>.+?)[_-](?P<chapter>ch\d\d)(?:[_-].*)?$")
 MAX_NOTEBOOK_BYTES = 64 * 1024**2
 GUARD_TAG = "deepvision-guard"
 
+#: Start of a bare name: not the tail of a longer name (``x_i``), not an attribute (``model.eval``).
+_BARE = r"(?<![\w.])"
+#: A call of a builtin by its bare name (``exec(``), not a method (``model.compile(``), not a
+#: ``def`` of a method with that name.
+_CALL = _BARE + r"(?<!def )(?:{})\s*\("
+
 #: Code a learner has no reason to write in an exercise; each match is flagged for a human.
+#: Each pattern is tested against every chapter's solution (no match) and a hostile snippet
+#: (a match) in tests/test_grade_scan.py.
 SUSPICIOUS = [
-    (r"\b(?:checks|ops|np|numpy|deepvision(?:\.\w+)*)\.\w+\s*=(?!=)", "assigns to a library name"),
-    (r"\bsetattr\s*\(", "setattr"),
-    (r"__code__|__globals__|__defaults__", "rewrites function internals"),
+    (r"\b(?:checks|ops|np|numpy|deepvision)(?:\.\w+)+\s*=(?!=)", "assigns to a library name"),
+    (r"\bsetattr\s*\(|__setattr__", "setattr"),
+    (r"__code__|__globals__|__defaults__|__kwdefaults__|__closure__",
+     "rewrites function internals"),
     (r"\bbuiltins\b|__builtins__", "touches builtins"),
     (r"sys\.modules", "touches sys.modules"),
     (r"set_custom_exc|input_transformer|ast_transformers|events\.register|run_cell",
      "hooks IPython"),
     (r"excepthook|displayhook|settrace|setprofile", "hooks the interpreter"),
-    (r"\bos\._exit|\bos\.kill|\bsignal\.", "kills or signals the process"),
-    (r"\bsys\.exit|\bexit\(|\bquit\(", "exits the interpreter"),
+    (r"\bos\.(?:_exit|kill|abort)|" + _BARE
+     + r"signal\.(?:SIG|signal\b|alarm|setitimer|raise_signal|pthread_kill)",
+     "kills or signals the process"),
+    (r"\bsys\.exit|\bSystemExit\b|" + _CALL.format("exit|quit"), "exits the interpreter"),
     (r"\bctypes\b|\bimportlib\b|__import__", "low-level import or memory access"),
-    (r"\bexec\s*\(|\beval\s*\(|\bcompile\s*\(", "runs generated code"),
-    (r"deepvision\.checks\.guard|_dv_guard|deepvision-guard", "mentions the grader's guard"),
-    (r"\b_ih\b|\b_i\d*\b|\bIn\s*\[|inspect\.", "reads cell history or frames"),
+    (_CALL.format("exec|eval|compile"), "runs generated code"),
+    (r"deepvision\.grade\b|_dv_guard|deepvision-guard", "mentions the grader's guard"),
+    (_BARE + r"(?<!for )(?:_ih|_ii|_iii|_i\d*)\b(?!\s*=(?!=))|" + _BARE + r"In\s*[\[\]),]|"
+     + _BARE + r"inspect\.|\b_getframe\b|\bcurrentframe\b|\.f_(?:back|globals|locals)\b",
+     "reads cell history or frames"),
 ]
 
 
@@ -196,15 +209,23 @@ def import_names(source_notebook) -> dict:
 
 
 def scan(notebook, released_sources: set[str]) -> list[str]:
-    """Sentences naming suspicious code in the learner's cells (see :data:`SUSPICIOUS`)."""
+    """Sentences naming suspicious code in the learner's cells (see :data:`SUSPICIOUS`).
+
+    Cells whose source is one of ``released_sources`` (the released chapter's cells) are not
+    read. Each pattern is reported once per cell, at its first match, as "suspicious code in
+    cell 12, line 3 (runs generated code): 'exec('" (cell and line numbers start at 1); a cell's
+    notes come in the order of their lines.
+    """
     found = []
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code" or cell.source in released_sources:
             continue
-        for pattern, reason in SUSPICIOUS:
-            match = re.search(pattern, cell.source)
-            if match:
-                found.append(f"suspicious code in cell {index + 1} ({reason}): {match.group(0)!r}")
+        matches = [(match, reason) for pattern, reason in SUSPICIOUS
+                   if (match := re.search(pattern, cell.source))]
+        for match, reason in sorted(matches, key=lambda item: item[0].start()):
+            line = cell.source.count("\n", 0, match.start()) + 1
+            found.append(f"suspicious code in cell {index + 1}, line {line} ({reason}): "
+                         f"{match.group(0)!r}")
     return found
 
 

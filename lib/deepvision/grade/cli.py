@@ -1,7 +1,8 @@
 """``python -m deepvision.grade``: the instructor's grading command.
 
     python -m deepvision.grade autograde ch01 [ch02 ...|all] [--submissions DIR] [--workers N]
-        [--cell-timeout S] [--timeout S] [--memory 4G] [--retries N] [--force] [--no-feedback]
+        [--cell-timeout S] [--timeout S] [--memory 4G] [--disk 512M] [--processes N]
+        [--retries N] [--force] [--no-feedback] [--no-sandbox]
     python -m deepvision.grade feedback ch01 [...]    # regenerate feedback after manual grading
     python -m deepvision.grade export [--out DIR]     # grades.csv and attention.csv
 
@@ -22,13 +23,19 @@ from pathlib import Path
 
 from deepvision import build
 from deepvision.grade import gradebook as gb
-from deepvision.grade import report
+from deepvision.grade import report, walls
 from deepvision.grade import submissions as subs
 from deepvision.grade.runner import context, run_limited
-from deepvision.grade.sandbox import Limits, RunDirectory, grade_one
+from deepvision.grade.sandbox import Limits, RunDirectory, check_reference, grade_one
+
+NO_SANDBOX_RISK = (
+    "without the sandbox, each student's code runs as you, sees what you see (the gradebook, "
+    "the other submissions, solutions/ with the hidden tests, your home), can use the network "
+    "and can leave processes running (autograder/README.md, section 7)"
+)
 
 
-def parse_size(text: str) -> int:
+def _bytes(text: str, what: str) -> int:
     """``"1.5G"``, ``"800M"`` or a byte count, as bytes."""
     text = str(text).strip().upper().removesuffix("B")
     factor = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(text[-1:], 1)
@@ -36,11 +43,54 @@ def parse_size(text: str) -> int:
     try:
         value = int(float(number) * factor)
     except ValueError as error:
-        message = f"memory: expected a size like 4G, got {text!r}"
+        message = f"{what}: expected a size like 4G, got {text!r}"
         raise argparse.ArgumentTypeError(message) from error
+    return value
+
+
+def parse_size(text: str) -> int:
+    """A kernel's memory limit: ``"1.5G"``, ``"800M"`` or a byte count, at least 256M."""
+    value = _bytes(text, "memory")
     if value < 256 * 1024**2:
         raise argparse.ArgumentTypeError("memory: at least 256M (the kernel itself needs it)")
     return value
+
+
+def parse_disk(text: str) -> int:
+    """The box's size: ``"512M"``..., at least 16M."""
+    value = _bytes(text, "disk")
+    if value < 16 * 1024**2:
+        raise argparse.ArgumentTypeError("disk: at least 16M (the kernel writes its sockets, "
+                                         "its notebook and caches there)")
+    return value
+
+
+def data_directory() -> str | None:
+    """``DEEPVISION_DATA_DIR`` as an absolute path (the kernels run elsewhere), checked."""
+    value = os.environ.get("DEEPVISION_DATA_DIR", "")
+    if not value:
+        return None
+    path = Path(value).expanduser().resolve()
+    if not path.is_dir():
+        raise SystemExit(f"DEEPVISION_DATA_DIR={value!r}: no folder {path}. Point it at the "
+                         "folder holding mnist.npz and cifar10.npz, or unset it.")
+    os.environ["DEEPVISION_DATA_DIR"] = str(path)
+    return str(path)
+
+
+def sandbox_or_refuse(limits: Limits) -> int | None:
+    """None when grading may go on; an exit code after saying why it may not."""
+    if not limits.sandbox:
+        print(f"WARNING: --no-sandbox: {NO_SANDBOX_RISK}.", file=sys.stderr)
+        return None
+    reason = walls.unavailable_reason()
+    if reason is None:
+        return None
+    print(f"cannot grade: {reason}.\nThe grading sandbox walls each student's code off from "
+          "the gradebook, the other submissions, the hidden tests, the network and the machine's "
+          "processes. Grade on a Linux machine with bubblewrap, or pass --no-sandbox to grade "
+          f"without it ({NO_SANDBOX_RISK}).", file=sys.stderr)
+    return 2
 
 
 def default_gradebook(course: Path, repo: Path, course_given: bool) -> Path:
@@ -119,7 +169,12 @@ def autograde(args) -> int:
     main_db.parent.mkdir(parents=True, exist_ok=True)
     chapters = resolve_chapters(repo, args.chapters)
     folder = Path(args.submissions or course / "submitted").resolve()
-    limits = Limits(args.cell_timeout, args.timeout, args.memory, args.retries)
+    limits = Limits(args.cell_timeout, args.timeout, args.memory, args.retries, args.disk,
+                    args.processes, not args.no_sandbox)
+    data_dir = data_directory()
+    refused = sandbox_or_refuse(limits)
+    if refused is not None:
+        return refused
     found, skipped = subs.discover(folder, chapters)
     for line in skipped:
         print(f"skipped {line}", file=sys.stderr)
@@ -129,7 +184,7 @@ def autograde(args) -> int:
         print(f"registering {', '.join(chapters)} in {main_db}", file=sys.stderr)
         infos = gb.register_chapters(repo, chapters, main_db, run_root)
         template = gb.snapshot(main_db, run_root / "template.db")
-        run = RunDirectory(run_root, repo, limits)
+        run = RunDirectory(run_root, repo, limits, data_dir, os.environ.get("DEEPVISION_QUICK"))
         previous = {(r["student"], r["chapter"]): r for r in report.read_records(course, chapters)}
         records, todo = [], []
         for submission in found:
@@ -147,6 +202,13 @@ def autograde(args) -> int:
             print(f"{len(records)} submissions unchanged since they were graded: kept "
                   "(use --force to grade them again)", file=sys.stderr)
         context()  # start the forkserver (nbgrader preloaded) before the worker threads
+        for chapter in sorted({submission.chapter for submission, _ in todo}):
+            print(f"grading the reference solution of {chapter} first", file=sys.stderr)
+            problem = check_reference(infos[chapter], run, template,
+                                      run_root / "work" / f"reference-{chapter}")
+            if problem:
+                print(f"cannot grade: {problem}", file=sys.stderr)
+                return 3
         progress = report.Progress(len(todo))
         with ThreadPoolExecutor(max_workers=args.workers) as pool:
             futures = {
@@ -189,7 +251,7 @@ def feedback(args) -> int:
     chapters = resolve_chapters(repo, args.chapters)
     run_root = Path(tempfile.mkdtemp(prefix="deepvision-feedback-"))
     try:
-        run = RunDirectory(run_root, repo, Limits())
+        run = RunDirectory(run_root, repo, Limits(), data_directory())
         (run_root / "nbgrader_config.py").write_text(run.config(course, main_db))
         failed = 0
         for chapter in chapters:
@@ -245,6 +307,13 @@ def main(argv=None) -> int:
                        help="seconds one grading attempt of a submission may run (default 600)")
     grade.add_argument("--memory", type=parse_size, default=parse_size("4G"),
                        help="memory limit of each grading kernel (default 4G)")
+    grade.add_argument("--disk", type=parse_disk, default=parse_disk("512M"),
+                       help="space each kernel may write, in memory (default 512M)")
+    grade.add_argument("--processes", type=int, default=256,
+                       help="processes and threads one sandbox may run (default 256)")
+    grade.add_argument("--no-sandbox", action="store_true",
+                       help="grade without the sandbox where Linux namespaces are missing "
+                       "(macOS, an unprivileged container): see the guide for what it risks")
     grade.add_argument("--retries", type=int, default=2, help="attempts after a cell kills the "
                        "kernel or the time limit (default 2)")
     grade.add_argument("--force", action="store_true", help="grade unchanged submissions again")
@@ -264,4 +333,6 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "workers", 1) < 1:
         parser.error("--workers: at least 1")
+    if getattr(args, "processes", 64) < 64:
+        parser.error("--processes: at least 64 (a TensorFlow kernel runs about 40 threads)")
     return args.run(args)

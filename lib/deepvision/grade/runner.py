@@ -33,7 +33,7 @@ def context():
     return _CONTEXT
 
 
-def _job(command, cwd, env, memory, log_path):
+def _job(command, cwd, env, memory, log_path, box):
     """Child process: become the nbgrader app ``command[0]`` in ``cwd``."""
     os.chdir(cwd)
     os.environ.clear()
@@ -45,6 +45,10 @@ def _job(command, cwd, env, memory, log_path):
     os.dup2(log, 2)
     sys.stdout = os.fdopen(1, "w", buffering=1)
     sys.stderr = os.fdopen(2, "w", buffering=1)
+    if box is not None:  # the kernel's box: a tmpfs only this process and its kernel see
+        from deepvision.grade.walls import private_box
+
+        private_box(*box)
     from nbgrader import apps
 
     app_class = getattr(apps, APPS[command[0]])
@@ -78,17 +82,20 @@ def kill_kernel(pidfile: Path, marker: str) -> None:
         _kill_group(pid)
 
 
-def run_limited(command, cwd, env, wall_time, memory) -> tuple[int | None, str]:
+def run_limited(command, cwd, env, wall_time, memory, box=None,
+                marker=None) -> tuple[int | None, str]:
     """Run nbgrader ``command`` (e.g. ``["autograde", "ch01", "--student", "alice"]``).
 
-    The kernel nbgrader starts writes its pid to ``env["DEEPVISION_GRADE_PIDFILE"]``; on time-out
-    both the nbgrader process and the kernel's process group are killed.
+    The kernel's launcher writes its pid to ``env["DEEPVISION_GRADE_PIDFILE"]``; on time-out
+    both the nbgrader process and the kernel's process group are killed (the kernel's command
+    line must contain ``marker``, default ``cwd``). ``box``, a ``(path, bytes, uid)`` triple,
+    mounts the kernel's box in the nbgrader process (:func:`deepvision.grade.walls.private_box`).
 
     Returns:
         ``(exit code, log text)``; the exit code is None when the wall-time limit was reached.
     """
     log_path = str(Path(cwd) / "nbgrader.log")
-    process = context().Process(target=_job, args=(command, str(cwd), env, memory, log_path))
+    process = context().Process(target=_job, args=(command, str(cwd), env, memory, log_path, box))
     process.start()
     process.join(wall_time)
     code = process.exitcode
@@ -97,7 +104,7 @@ def run_limited(command, cwd, env, wall_time, memory) -> tuple[int | None, str]:
         process.kill()
         process.join()
     if code != 0:
-        kill_kernel(Path(env["DEEPVISION_GRADE_PIDFILE"]), str(cwd))
+        kill_kernel(Path(env["DEEPVISION_GRADE_PIDFILE"]), str(marker or cwd))
     try:
         text = Path(log_path).read_text(errors="replace")
     except OSError:

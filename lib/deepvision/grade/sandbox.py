@@ -15,10 +15,12 @@ Taught in: nowhere (grading infrastructure); see autograder/README.md.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +28,7 @@ from pathlib import Path
 import nbformat
 
 from deepvision.grade import submissions as subs
+from deepvision.grade import walls
 from deepvision.grade.gradebook import distrust
 from deepvision.grade.guard import MARKER
 from deepvision.grade.runner import run_limited
@@ -53,12 +56,16 @@ MEMORY_ERRORS = ("MemoryError", "_ArrayMemoryError", "ResourceExhaustedError")
 
 @dataclass
 class Limits:
-    """Per-cell timeout (s), per-attempt wall time (s), kernel memory (bytes), retries."""
+    """Per-cell timeout (s), per-attempt wall time (s), kernel memory (bytes), retries, the box's
+    disk (bytes), processes and threads of one sandbox, whether the walls are built at all."""
 
     cell_timeout: int = 120
     wall_time: int = 600
     memory: int = 4 * 1024**3
     retries: int = 2
+    disk: int = 512 * 1024**2
+    processes: int = 256
+    sandbox: bool = True
 
 
 @dataclass
@@ -80,18 +87,40 @@ class Outcome:
 class RunDirectory:
     """Files shared by every submission of one grading run (kernelspec, config, hidden lines)."""
 
-    def __init__(self, root: Path, repo: Path, limits: Limits):
+    def __init__(self, root: Path, repo: Path, limits: Limits, data_dir: str | None = None,
+                 quick: str | None = None):
         self.root, self.repo, self.limits = Path(root), Path(repo), limits
+        self.data_dir, self.quick = data_dir, quick
+        self.read_only = walls.read_only_paths(data_dir)
+        self._uids, self._lock = itertools.count(), threading.Lock()
         kernel_dir = self.root / "jupyter" / "kernels" / KERNEL_NAME
         kernel_dir.mkdir(parents=True, exist_ok=True)
         spec = {
-            "argv": [sys.executable, "-m", "deepvision.grade.kernel", "-f", "{connection_file}"],
+            "argv": [sys.executable, "-m", "deepvision.grade.walls", "-f", "{connection_file}"],
             "display_name": "deepvision grading kernel",
             "language": "python",
+            # bwrap dies of a SIGINT sent to its process group: interrupt by message instead
+            "interrupt_mode": "message",
         }
         (kernel_dir / "kernel.json").write_text(json.dumps(spec))
 
-    def config(self, course: Path, db: Path | None = None) -> str:
+    def new_uid(self) -> int | None:
+        """The user a new sandbox runs as (root only): one of its own, 1000 in rotation."""
+        if os.getuid() != 0 or not self.limits.sandbox:
+            return None
+        with self._lock:
+            return walls.UID_BASE + next(self._uids) % 1000
+
+    def walls(self, box: Path, uid: int | None) -> walls.Spec:
+        limits = self.limits
+        return walls.Spec(
+            box=str(box), sandbox=limits.sandbox, read_only=self.read_only, uid=uid,
+            disk=limits.disk, memory=limits.memory, processes=limits.processes,
+            cpu_seconds=2 * limits.wall_time,
+            env=walls.kernel_environment(str(box), self.data_dir, self.quick),
+        )
+
+    def config(self, course: Path, db: Path | None = None, box: Path | None = None) -> str:
         repo_config = self.repo / "autograder" / "nbgrader_config.py"
         return "\n".join([
             "c = get_config()  # noqa: F821",
@@ -103,19 +132,23 @@ class RunDirectory:
             f"c.Execute.timeout = {int(self.limits.cell_timeout)}",
             "c.Execute.interrupt_on_timeout = True",
             f"c.Execute.kernel_name = {KERNEL_NAME!r}",
+            "c.KernelManager.transport = 'ipc'  # Unix sockets in the kernel's box",
+            *([f"c.KernelManager.connection_file = {str(box / 'kernel.json')!r}"] if box else []),
             "c.OverwriteCells.add_missing_cells = True",
             f"c.Autograde.autograde_preprocessors = {AUTOGRADE_PREPROCESSORS!r}",
             f"c.GenerateFeedback.preprocessors = {FEEDBACK_PREPROCESSORS!r}",
             "",
         ])
 
-    def environment(self, work: Path, hidden: Path | None) -> dict:
+    def environment(self, work: Path, hidden: Path | None, spec: walls.Spec | None = None) -> dict:
+        """nbgrader's environment (the kernel's own is ``spec.env``, set by the launcher)."""
         env = dict(os.environ)
         env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
         env["JUPYTER_PATH"] = str(self.root / "jupyter")
-        env["JUPYTER_RUNTIME_DIR"] = str(work / "runtime")
-        env["DEEPVISION_GRADE_MEMORY"] = str(int(self.limits.memory))
+        env["JUPYTER_RUNTIME_DIR"] = spec.box if spec else str(work / "runtime")
         env["DEEPVISION_GRADE_PIDFILE"] = str(work / "kernel.pid")
+        if spec is not None:
+            env[walls.ENV_VARIABLE] = spec.dumps()
         env["DEEPVISION_GRADE_PROGRESS"] = str(work / "progress.jsonl")
         env.setdefault("MPLBACKEND", "Agg")
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -205,8 +238,19 @@ def _grade(submission, chapter_info, run, template_db, work, feedback, outcome):
     link = course / "solutions" / submission.chapter
     if not link.exists():
         link.symlink_to(source, target_is_directory=True)
-    (work / "nbgrader_config.py").write_text(run.config(course))
-    env = run.environment(work, chapter_info.hidden_file)
+    box = walls.new_box()
+    try:
+        (work / "nbgrader_config.py").write_text(run.config(course, box=box))
+        spec = run.walls(box, run.new_uid())
+        env = run.environment(work, chapter_info.hidden_file, spec)
+        _attempts(submission, chapter_info, run, template_db, work, feedback, outcome, original,
+                  course, env, spec)
+    finally:
+        shutil.rmtree(box, ignore_errors=True)
+
+
+def _attempts(submission, chapter_info, run, template_db, work, feedback, outcome, original,
+              course, env, spec):
     released_sources = {c.source for c in chapter_info.released.cells}
     outcome.notes.extend(subs.scan(original, released_sources))
     skip: dict[str, str] = {}
@@ -228,7 +272,9 @@ def _grade(submission, chapter_info, run, template_db, work, feedback, outcome):
         for stale in ("progress.jsonl", "kernel.pid"):
             (work / stale).unlink(missing_ok=True)
         command = ["autograde", submission.chapter, "--student", submission.student, "--force"]
-        code, log = run_limited(command, work, env, run.limits.wall_time, run.limits.memory)
+        box = (spec.box, spec.disk, spec.uid) if spec.sandbox else None
+        code, log = run_limited(command, work, env, run.limits.wall_time, run.limits.memory,
+                                box=box, marker=spec.box)
         graded = course / "autograded" / submission.student / submission.chapter
         if code == 0 and (graded / f"{chapter_info.notebook_name}.ipynb").exists():
             _inspect(graded / f"{chapter_info.notebook_name}.ipynb", outcome)
@@ -309,3 +355,50 @@ def _inspect(path: Path, outcome: Outcome) -> None:
                 outcome.notes.append(f"cell {index} hit the per-cell time limit")
             elif error.get("ename") in MEMORY_ERRORS:
                 outcome.notes.append(f"cell {index} hit the memory limit")
+
+
+REFERENCE_STUDENT = "deepvision-reference"
+
+
+def check_reference(chapter_info, run: RunDirectory, template_db: Path, work: Path) -> str | None:
+    """Grade the chapter's own source notebook under the run's limits and walls.
+
+    Returns None when it earns full marks, else what went wrong: the score, the first cells that
+    raised (number, grade id, error) and what to check. A wrong grading environment (a dataset
+    the kernels cannot find, a cell timeout shorter than the training cells) shows up here,
+    before anyone is graded.
+    """
+    chapter = chapter_info.chapter
+    solution = run.repo / "solutions" / chapter / f"{chapter_info.notebook_name}.ipynb"
+    submission = subs.Submission(REFERENCE_STUDENT, chapter, [solution])
+    outcome = grade_one(submission, chapter_info, run, template_db, work, feedback=False)
+    graded = work / "course" / "autograded" / REFERENCE_STUDENT / chapter / solution.name
+    score = maximum = None
+    if outcome.status in ("graded", "attention") and graded.exists():
+        from deepvision.grade.gradebook import submission_score
+
+        score, maximum = submission_score(work / "course" / "gradebook.db", chapter,
+                                          REFERENCE_STUDENT)
+        if score == maximum and not outcome.untrusted:
+            return None
+    lines = [f"the reference solution of {chapter} ({solution.relative_to(run.repo)}) "
+             + (f"scored {score:g}/{maximum:g}" if score is not None
+                else f"could not be graded ({outcome.status}: {outcome.reason})")
+             + " under this run's environment and limits, so no one was graded."]
+    lines += [f"  {note}" for note in outcome.notes if "suspicious code" not in note]
+    if graded.exists():
+        notebook = nbformat.read(str(graded), as_version=4)
+        number = 0
+        for cell in notebook.cells:
+            if cell.source.startswith(GUARD_PREFIX):
+                continue
+            number += 1
+            for output in getattr(cell, "outputs", []):
+                if output.get("output_type") == "error":
+                    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                    where = f"cell {number}" + (f" ({grade_id!r})" if grade_id else "")
+                    lines.append(f"  {where}: {output.get('ename')}: "
+                                 f"{str(output.get('evalue'))[:300]}")
+    lines.append("Check the datasets (DEEPVISION_DATA_DIR), DEEPVISION_QUICK, --cell-timeout, "
+                 "--timeout and --memory, then run again.")
+    return "\n".join(lines[:12])

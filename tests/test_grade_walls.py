@@ -1,0 +1,287 @@
+"""The grading sandbox's walls, tried by hostile submissions of a TensorFlow chapter (04).
+
+One batch, graded by ``python -m deepvision.grade autograde ch04`` with 2 workers in quick mode:
+two honest submissions, and the solution with one attack appended per student: read another
+submission, rewrite the real gradebook (found through the process list, the environment or its
+known path), read the instructor's source notebook and a file in the instructor's space, open a
+network connection, leave an orphan process, fork until stopped, fill the disk, read the
+grader's environment. Each attack prints ``WALL HELD`` or ``WALL BROKEN``; each case also checks
+the effect from outside (gradebook rows, processes, free disk, a listening socket). The batch
+runs with ``DEEPVISION_DATA_DIR`` given as a relative path, which once marked honest work down.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import threading
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from deepvision.grade import cli, report, walls
+
+pytestmark = [pytest.mark.nbgrader,
+              pytest.mark.skipif(walls.unavailable_reason() is not None,
+                                 reason=f"no sandbox here: {walls.unavailable_reason()}")]
+
+ROOT = Path(__file__).resolve().parents[1]
+NAME = "04_neural_networks_in_action"
+SOLUTION = ROOT / "solutions" / "ch04" / f"{NAME}.ipynb"
+FULL = 8.0
+DISK = 64 * 1024**2
+PROCESSES = 128
+SLEEP = "917.25"  # the orphan's argument: no other process on the machine sleeps that long
+LIMITS = ["--cell-timeout", "60", "--timeout", "240", "--memory", "2G", "--retries", "1",
+          "--disk", "64M", "--processes", str(PROCESSES), "--workers", "2"]
+
+
+def _held(message):
+    return f"print('WALL HELD:', {message})"
+
+
+def _attacks(course: Path, secret: Path, port: int) -> dict[str, str]:
+    """``{student: code appended to the solution}``; every branch prints HELD or BROKEN."""
+    other = course / "submitted" / "honest" / "ch04" / f"{NAME}.ipynb"
+    gradebook = course / "gradebook.db"
+    return {
+        "read_other": f"""
+import os
+try:
+    print('WALL BROKEN: read', len(open({str(other)!r}).read()), 'bytes of a submission')
+except OSError as error:
+    {_held("type(error).__name__")}
+try:
+    print('WALL BROKEN: listed', os.listdir({str(course / "submitted")!r}))
+except OSError as error:
+    {_held("type(error).__name__")}
+""",
+        "gradebook": f"""
+import glob, os, sqlite3
+paths = {{{str(gradebook)!r}}}
+for name in glob.glob('/proc/*/cmdline'):
+    try:
+        words = open(name, 'rb').read().split(b'\\0')
+    except OSError:
+        continue
+    if b'--course' in words:
+        paths.add(words[words.index(b'--course') + 1].decode() + '/gradebook.db')
+for key, value in os.environ.items():
+    if 'GRADEBOOK' in key or 'COURSE' in key:
+        paths.add(value.removeprefix('sqlite:///'))
+print('processes visible:', len(glob.glob('/proc/[0-9]*')))
+for path in sorted(paths):
+    try:
+        if not os.path.exists(path):
+            raise FileNotFoundError(path)
+        with sqlite3.connect(path) as db:
+            db.execute('UPDATE grade SET manual_score = 1000')
+        print('WALL BROKEN: wrote', path)
+    except Exception as error:
+        {_held("type(error).__name__")}
+""",
+        "read_source": f"""
+for path in ({str(SOLUTION)!r}, {str(ROOT / "autograder" / "nbgrader_config.py")!r},
+             {str(secret)!r}):
+    try:
+        print('WALL BROKEN: read', len(open(path).read()), 'bytes of', path)
+    except OSError as error:
+        {_held("type(error).__name__")}
+""",
+        "network": f"""
+import socket
+for address in (('127.0.0.1', {port}), ('pypi.org', 443), ('1.1.1.1', 53)):
+    try:
+        socket.create_connection(address, timeout=3).close()
+        print('WALL BROKEN: connected to', address)
+    except OSError as error:
+        {_held("type(error).__name__")}
+""",
+        "orphan": f"""
+import subprocess
+child = subprocess.Popen(['sleep', {SLEEP!r}], start_new_session=True)
+{_held("'started an orphan, pid', child.pid")}
+""",
+        "fork_bomb": """
+import os, time
+children = 0
+try:
+    while True:
+        if os.fork() == 0:
+            time.sleep(600)
+            os._exit(0)
+        children += 1
+except OSError as error:
+    print('WALL HELD: fork stopped after', children, 'children:', error)
+""",
+        "disk_filler": """
+written = 0
+try:
+    for number in range(10_000):
+        with open(f'fill{number}.bin', 'wb') as handle:
+            for block in range(16):
+                handle.write(bytes(2**20))
+                written += 2**20
+except OSError as error:
+    print('WALL HELD: writing stopped after', written // 2**20, 'MB:', error)
+""",
+        "environment": """
+import os
+print('WALL HELD:' if not [k for k in os.environ if k.startswith(('DEEPVISION_GRADE',
+      'DEEPVISION_COURSE', 'JPY_', 'JUPYTER'))] else 'WALL BROKEN:', sorted(os.environ))
+""",
+    }
+
+
+def _listener():
+    """A TCP server on the host's loopback that records every connection it accepts."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.5)
+    accepted, stop = [], threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0].getpeername())
+            except OSError:
+                continue
+
+    threading.Thread(target=serve, daemon=True).start()
+    return server.getsockname()[1], accepted, stop
+
+
+def _orphans():
+    found = []
+    for path in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = path.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if words[:2] == [b"sleep", SLEEP.encode()]:
+            found.append(path.parent.name)
+    return found
+
+
+def _sandbox_processes():
+    found = []
+    for path in Path("/proc").glob("[0-9]*"):
+        try:
+            if walls.UID_BASE <= path.stat().st_uid < walls.UID_BASE + 1000:
+                found.append(path.name)
+        except OSError:
+            continue
+    return found
+
+
+def _free_disk():
+    return {place: os.statvfs(place).f_bavail * os.statvfs(place).f_frsize
+            for place in ("/", "/tmp")}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    course = tmp_path_factory.mktemp("course")
+    secret = tmp_path_factory.mktemp("instructor") / "secret.txt"
+    secret.write_text("the instructor's private notes")
+    port, accepted, stop = _listener()
+    attacks = _attacks(course, secret, port)
+    for student in ["honest", "honest_too", *attacks]:
+        notebook = nbformat.read(str(SOLUTION), as_version=4)
+        if student in attacks:
+            notebook.cells.append(nbformat.v4.new_code_cell(attacks[student]))
+        folder = course / "submitted" / student / "ch04"
+        folder.mkdir(parents=True)
+        nbformat.write(notebook, str(folder / f"{NAME}.ipynb"))
+    data = Path(os.environ["DEEPVISION_DATA_DIR"]).resolve()
+    free_before = _free_disk()
+    here = Path.cwd()
+    old = os.environ["DEEPVISION_DATA_DIR"]
+    os.chdir(data.parent)
+    os.environ["DEEPVISION_DATA_DIR"] = data.name  # relative, on purpose
+    try:
+        code = cli.main(["autograde", "ch04", "--course", str(course), *LIMITS])
+    finally:
+        os.chdir(here)
+        os.environ["DEEPVISION_DATA_DIR"] = old
+    stop.set()
+    assert code == 0
+    records = {r["student"]: r for r in report.read_records(course, ["ch04"])}
+    return {"course": course, "records": records, "attacks": attacks, "accepted": accepted,
+            "free_before": free_before, "free_after": _free_disk()}
+
+
+def _printed(batch, student) -> str:
+    path = batch["course"] / "autograded" / student / "ch04" / f"{NAME}.ipynb"
+    notebook = nbformat.read(str(path), as_version=4)
+    return "".join(output.get("text", "") for cell in notebook.cells if cell.cell_type == "code"
+                   for output in cell.outputs)
+
+
+def test_honest_work_keeps_full_marks_beside_the_attacks(batch):
+    for student in ("honest", "honest_too"):
+        record = batch["records"][student]
+        assert (record["status"], record["score"], record["max_score"]) == ("graded", FULL, FULL)
+
+
+@pytest.mark.parametrize("student", ["read_other", "gradebook", "read_source", "network",
+                                     "orphan", "fork_bomb", "disk_filler", "environment"])
+def test_each_wall_holds(batch, student):
+    printed = _printed(batch, student)
+    assert "WALL HELD" in printed, printed[-2000:]
+    assert "WALL BROKEN" not in printed, printed[-2000:]
+    assert batch["records"][student]["score"] == FULL, batch["records"][student]
+
+
+def test_the_gradebook_was_not_rewritten(batch):
+    with sqlite3.connect(batch["course"] / "gradebook.db") as db:
+        rows = db.execute("SELECT count(*) FROM grade WHERE manual_score IS NOT NULL").fetchone()
+        graded = db.execute("SELECT count(*) FROM grade WHERE auto_score IS NOT NULL").fetchone()
+    assert rows == (0,)  # autograding writes auto scores only; the attack wrote manual ones
+    assert graded[0] == 6 * 10
+    assert "processes visible: " in _printed(batch, "gradebook")
+    visible = int(_printed(batch, "gradebook").split("processes visible: ")[1].split()[0])
+    assert visible <= 5  # the sandbox's own pid namespace
+
+
+def test_no_connection_reached_the_host(batch):
+    assert batch["accepted"] == []
+
+
+def test_no_process_outlives_its_grading(batch):
+    assert "started an orphan" in _printed(batch, "orphan")
+    assert _orphans() == []
+    if os.getuid() == 0:
+        assert _sandbox_processes() == []
+
+
+def test_a_fork_bomb_stops_at_the_process_limit(batch):
+    printed = _printed(batch, "fork_bomb")
+    children = int(printed.split("fork stopped after ")[1].split()[0])
+    assert 0 < children < PROCESSES
+
+
+def test_a_disk_filler_stops_at_the_quota_and_the_disk_is_untouched(batch):
+    printed = _printed(batch, "disk_filler")
+    written = int(printed.split("writing stopped after ")[1].split()[0])
+    assert written <= DISK // 2**20
+    for place, before in batch["free_before"].items():
+        assert before - batch["free_after"][place] < 32 * 1024**2, place
+
+
+def test_the_kernel_environment_is_scrubbed(batch):
+    printed = _printed(batch, "environment")
+    assert "DEEPVISION_DATA_DIR" in printed and "HOME" in printed
+    assert "DEEPVISION_GRADEBOOK" not in printed
+
+
+def test_feedback_shows_no_grader_machinery(batch):
+    pages = sorted((batch["course"] / "feedback").glob("*/ch04/*.html"))
+    assert len(pages) == len(batch["records"])
+    for page in pages:
+        text = page.read_text()
+        assert "Inserted by the grader" not in text and "_dv_guard" not in text, page
+        assert "deepvision-guard:" not in text, page

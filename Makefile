@@ -13,7 +13,7 @@ ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: setup lab test test-fast lint chapters check-notebooks record-outputs strip browser \
-	benchmarks clean
+	sandbox benchmarks clean
 
 setup: $(STAMP)
 
@@ -28,7 +28,7 @@ lab: setup
 	DEEPVISION_DATA_DIR=$(DATA_DIR) $(BIN)/jupyter lab chapters/ $(ALLOW_ROOT)
 
 ## Run the whole test suite in quick mode: library, checkers, every notebook, nbgrader, browser.
-test: setup browser
+test: setup browser sandbox
 	DEEPVISION_QUICK=1 DEEPVISION_DATA_DIR=$(DATA_DIR) $(BIN)/python -m pytest
 
 ## The edit loop: everything that needs neither TensorFlow, a kernel, nbgrader nor a browser
@@ -63,7 +63,16 @@ browser:
 		|| echo "could not install chromium: the browser test will be skipped"; \
 	else echo "chromium not found and cannot be installed here: the browser test will be skipped"; fi
 
-benchmarks: setup
+## Debian's bubblewrap: the grading sandbox (python -m deepvision.grade refuses to grade without it).
+sandbox:
+	@if command -v bwrap >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's bubblewrap for the grading sandbox"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null) \
+		|| echo "could not install bubblewrap: the grading tests will fail"; \
+	else echo "bwrap not found and cannot be installed here: install bubblewrap to grade"; fi
+
+benchmarks: setup sandbox
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:

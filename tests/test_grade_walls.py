@@ -285,3 +285,56 @@ def test_feedback_shows_no_grader_machinery(batch):
         text = page.read_text()
         assert "Inserted by the grader" not in text and "_dv_guard" not in text, page
         assert "deepvision-guard:" not in text, page
+
+
+def _submit(course: Path, student: str, chapter: str, source: Path) -> None:
+    folder = course / "submitted" / student / chapter
+    folder.mkdir(parents=True)
+    (folder / source.name).write_bytes(source.read_bytes())
+
+
+def test_without_namespaces_the_command_refuses_and_says_why(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no bwrap on it
+    _submit(tmp_path / "course", "honest", "ch01", ROOT / "solutions" / "ch01" /
+            "01_machine_learning_basics.ipynb")
+    code = cli.main(["autograde", "ch01", "--course", str(tmp_path / "course")])
+    said = capsys.readouterr().err
+    assert code == 2
+    assert "bubblewrap" in said and "--no-sandbox" in said and "hidden tests" in said
+    assert not (tmp_path / "course" / "gradebook.db").exists()  # nothing was graded
+
+
+def test_no_sandbox_grades_after_a_warning(tmp_path, capsys):
+    course = tmp_path / "course"
+    _submit(course, "honest", "ch01", ROOT / "solutions" / "ch01" /
+            "01_machine_learning_basics.ipynb")
+    code = cli.main(["autograde", "ch01", "--course", str(course), "--no-sandbox",
+                     "--no-feedback", "--workers", "1"])
+    assert code == 0
+    assert "WARNING: --no-sandbox" in capsys.readouterr().err
+    record = report.read_records(course, ["ch01"])[0]
+    assert (record["status"], record["score"]) == ("graded", 10.0)
+
+
+def test_a_grading_environment_without_the_dataset_grades_no_one(tmp_path, monkeypatch,
+                                                                   capsys):
+    empty = tmp_path / "no-data"
+    empty.mkdir()
+    monkeypatch.setenv("DEEPVISION_DATA_DIR", str(empty))
+    course = tmp_path / "course"
+    _submit(course, "honest", "ch04", SOLUTION)
+    code = cli.main(["autograde", "ch04", "--course", str(course), "--no-feedback",
+                     "--cell-timeout", "60", "--timeout", "180"])
+    said = capsys.readouterr().err
+    assert code == 3
+    assert "the reference solution of ch04" in said and "no one was graded" in said
+    # the dataset error, quoted from the first cell that raised it
+    assert "the first cell that raised" in said and "DatasetUnavailableError: mnist" in said
+    assert "DEEPVISION_DATA_DIR" in said
+    assert report.read_records(course, ["ch04"]) == []
+
+
+def test_a_missing_data_folder_is_named_before_anything_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEEPVISION_DATA_DIR", "no/such/folder")
+    with pytest.raises(SystemExit, match="no folder .*no/such/folder"):
+        cli.main(["autograde", "ch01", "--course", str(tmp_path)])

@@ -202,28 +202,45 @@ def autograde(args) -> int:
             print(f"{len(records)} submissions unchanged since they were graded: kept "
                   "(use --force to grade them again)", file=sys.stderr)
         context()  # start the forkserver (nbgrader preloaded) before the worker threads
-        for chapter in sorted({submission.chapter for submission, _ in todo}):
-            print(f"grading the reference solution of {chapter} first", file=sys.stderr)
-            problem = check_reference(infos[chapter], run, template,
-                                      run_root / "work" / f"reference-{chapter}")
-            if problem:
-                print(f"cannot grade: {problem}", file=sys.stderr)
-                return 3
+        chapters_to_grade = sorted({submission.chapter for submission, _ in todo})
+        if chapters_to_grade:
+            print(f"grading the reference solution of {', '.join(chapters_to_grade)} first; no "
+                  "grade is written until it earns full marks", file=sys.stderr)
         progress = report.Progress(len(todo))
         with ThreadPoolExecutor(max_workers=args.workers) as pool:
+            # The reference solutions go first in the queue; submissions graded beside them
+            # wait (unwritten) until their chapter's reference has passed.
+            references = {
+                pool.submit(check_reference, infos[chapter], run, template,
+                            run_root / "work" / f"reference-{chapter}"): chapter
+                for chapter in chapters_to_grade
+            }
             futures = {
                 pool.submit(grade_one, submission, infos[submission.chapter], run, template,
                             run_root / "work" / f"{submission.student}-{submission.chapter}",
                             not args.no_feedback): fingerprint
                 for submission, fingerprint in todo
             }
-            for future in as_completed(futures):
-                outcome = future.result()
-                record = _finish(outcome, main_db, course, futures[future])
-                records.append(record)
-                progress.update(record)
-                if not args.keep_scratch and outcome.scratch is not None:
-                    shutil.rmtree(outcome.scratch, ignore_errors=True)
+            passed, waiting = set(), []
+            for future in as_completed([*references, *futures]):
+                if future in references:
+                    problem = future.result()
+                    if problem:
+                        pool.shutdown(wait=True, cancel_futures=True)
+                        print(f"cannot grade: {problem}", file=sys.stderr)
+                        return 3
+                    passed.add(references[future])
+                else:
+                    waiting.append(future)
+                ready = [f for f in waiting if f.result().chapter in passed]
+                waiting = [f for f in waiting if f not in ready]
+                for done in ready:
+                    outcome = done.result()
+                    record = _finish(outcome, main_db, course, futures[done])
+                    records.append(record)
+                    progress.update(record)
+                    if not args.keep_scratch and outcome.scratch is not None:
+                        shutil.rmtree(outcome.scratch, ignore_errors=True)
         elapsed = time.monotonic() - started
         print(report.summary_table(records, elapsed))
         _export(main_db, course, Path(args.out) if args.out else course / "grading")

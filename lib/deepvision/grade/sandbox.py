@@ -386,19 +386,31 @@ def check_reference(chapter_info, run: RunDirectory, template_db: Path, work: Pa
                 else f"could not be graded ({outcome.status}: {outcome.reason})")
              + " under this run's environment and limits, so no one was graded."]
     lines += [f"  {note}" for note in outcome.notes if "suspicious code" not in note]
-    if graded.exists():
-        notebook = nbformat.read(str(graded), as_version=4)
-        number = 0
-        for cell in notebook.cells:
-            if cell.source.startswith(GUARD_PREFIX):
-                continue
-            number += 1
-            for output in getattr(cell, "outputs", []):
-                if output.get("output_type") == "error":
-                    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-                    where = f"cell {number}" + (f" ({grade_id!r})" if grade_id else "")
-                    lines.append(f"  {where}: {output.get('ename')}: "
-                                 f"{str(output.get('evalue'))[:300]}")
+    errors = _errors(graded) if graded.exists() else []
+    if errors:
+        number, grade_id, text = errors[0]
+        lines.append(f"  the first cell that raised: cell {number}"
+                     + (f" ({grade_id!r})" if grade_id else "") + f": {text[:600]}")
+        failed = [g for _, g, _ in errors[1:] if g]
+        if len(errors) > 1:
+            lines.append(f"  {len(errors) - 1} later cells raised too"
+                         + (f", graded ones: {', '.join(failed)}" if failed else ""))
     lines.append("Check the datasets (DEEPVISION_DATA_DIR), DEEPVISION_QUICK, --cell-timeout, "
                  "--timeout and --memory, then run again.")
-    return "\n".join(lines[:12])
+    return "\n".join(lines)
+
+
+def _errors(path: Path) -> list[tuple[int, str | None, str]]:
+    """``(cell number, grade id, "Error: message")`` of each cell that raised, guards skipped."""
+    notebook = nbformat.read(str(path), as_version=4)
+    found, number = [], 0
+    for cell in notebook.cells:
+        if cell.source.startswith(GUARD_PREFIX):
+            continue
+        number += 1
+        for output in getattr(cell, "outputs", []):
+            if output.get("output_type") == "error":
+                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                found.append((number, grade_id, f"{output.get('ename')}: {output.get('evalue')}"))
+                break
+    return found

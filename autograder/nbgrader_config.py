@@ -6,13 +6,16 @@ nbgrader command from autograder/ (``cd autograder && nbgrader ...``) or through
 """
 
 import os
+import sys
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
-# Kernels started by nbgrader inherit this process's environment. Headless kernels that draw
-# with matplotlib's inline backend can stall in the widget cells (a CI run of plain
+# Kernels started by the nbgrader command line inherit its environment. Headless kernels that
+# draw with matplotlib's inline backend can stall in the widget cells (a CI run of plain
 # `nbgrader autograde ch01` hung for 600 s in one); the grading command already draws with Agg.
-os.environ.setdefault("MPLBACKEND", "Agg")
+# Only for the `nbgrader` command: a JupyterLab started here (formgrader) keeps inline plots.
+if os.path.basename(sys.argv[0]) == "nbgrader":
+    os.environ.setdefault("MPLBACKEND", "Agg")
 
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.environ.get("DEEPVISION_COURSE_ROOT", os.path.dirname(here))

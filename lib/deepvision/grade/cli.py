@@ -142,6 +142,7 @@ def _finish(outcome, main_db, course, fingerprint) -> dict:
     record = {"student": outcome.student, "chapter": outcome.chapter, "status": outcome.status,
               "reason": outcome.reason, "notes": list(dict.fromkeys(outcome.notes)),
               "seconds": round(outcome.seconds, 2), "attempts": outcome.attempts,
+              "timings": outcome.timings,
               "fingerprint": fingerprint}
     if outcome.status in ("graded", "attention"):
         gb.merge(main_db, outcome.scratch / "course" / "gradebook.db", outcome.chapter,

@@ -82,6 +82,7 @@ class Outcome:
     scratch: Path | None = None
     notebook: str | None = None
     untrusted: list[str] = field(default_factory=list)  # graded cells whose guard failed
+    timings: dict = field(default_factory=dict)  # seconds: {"autograde": ..., "feedback": ...}
 
 
 class RunDirectory:
@@ -273,8 +274,11 @@ def _attempts(submission, chapter_info, run, template_db, work, feedback, outcom
             (work / stale).unlink(missing_ok=True)
         command = ["autograde", submission.chapter, "--student", submission.student, "--force"]
         box = (spec.box, spec.disk, spec.uid) if spec.sandbox else None
+        clock = time.monotonic()
         code, log = run_limited(command, work, env, run.limits.wall_time, run.limits.memory,
                                 box=box, marker=spec.box)
+        outcome.timings["autograde"] = round(outcome.timings.get("autograde", 0)
+                                             + time.monotonic() - clock, 2)
         graded = course / "autograded" / submission.student / submission.chapter
         if code == 0 and (graded / f"{chapter_info.notebook_name}.ipynb").exists():
             _inspect(graded / f"{chapter_info.notebook_name}.ipynb", outcome)
@@ -283,7 +287,9 @@ def _attempts(submission, chapter_info, run, template_db, work, feedback, outcom
                          outcome.untrusted)
             if feedback:
                 command[0] = "generate_feedback"
+                clock = time.monotonic()
                 fcode, flog = run_limited(command, work, env, run.limits.wall_time, 1024**3)
+                outcome.timings["feedback"] = round(time.monotonic() - clock, 2)
                 if fcode != 0:
                     outcome.notes.append("feedback could not be generated: " + _tail(flog))
             outcome.status = "attention" if outcome.notes else "graded"

@@ -219,10 +219,18 @@ def unavailable_reason() -> str | None:
     return None
 
 
+def lower_limit(which: int, value: int) -> None:
+    """Set soft and hard limit ``which`` to ``value``, or to the hard limit if that is lower."""
+    hard = resource.getrlimit(which)[1]
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    resource.setrlimit(which, (value, value))
+
+
 def apply_limits(spec: Spec) -> None:
     """Open files and CPU seconds for every process of the sandbox (processes: in the kernel)."""
-    resource.setrlimit(resource.RLIMIT_NOFILE, (spec.open_files, spec.open_files))
-    resource.setrlimit(resource.RLIMIT_CPU, (spec.cpu_seconds, spec.cpu_seconds + 5))
+    lower_limit(resource.RLIMIT_NOFILE, spec.open_files)
+    lower_limit(resource.RLIMIT_CPU, spec.cpu_seconds)
 
 
 def launch(argv: list[str]) -> None:

@@ -262,3 +262,51 @@ def test_kernel_memory_limit_really_bounds_memory(code):
     outcome, peak = _peak_after(limit, code)
     assert outcome == "stopped"
     assert peak < limit + 200 * 1024**2, f"peak resident memory {peak / 1024**2:.0f} MB"
+
+
+def test_the_walls_bind_only_what_the_kernel_needs(tmp_path):
+    from deepvision.grade import walls
+
+    box = "/tmp/dvg-test"
+    spec = walls.Spec(box=box, read_only=walls.read_only_paths(str(tmp_path)), uid=61000,
+                      env=walls.kernel_environment(box, str(tmp_path), "1"))
+    command = walls.bwrap_command(spec, ["python", "-m", "deepvision.grade.kernel"])
+    binds = [command[i + 2] for i, word in enumerate(command) if word in ("--ro-bind", "--bind")]
+    assert str(ROOT / "lib") in binds and str(tmp_path) in binds and box in binds
+    assert not [b for b in binds if b in (str(ROOT), str(ROOT / "solutions"),
+                                          str(ROOT / "autograder"), str(Path.home()))]
+    for flag in ("--unshare-pid", "--unshare-net", "--unshare-ipc", "--die-with-parent",
+                 "--clearenv", "--remount-ro"):
+        assert flag in command
+    assert command[command.index("--chdir") + 1] == box
+    assert command[-3:] == ["python", "-m", "deepvision.grade.kernel"]
+    env = {command[i + 1]: command[i + 2] for i, word in enumerate(command) if word == "--setenv"}
+    assert env == spec.env and env["HOME"] == env["TMPDIR"] == box
+    assert env["DEEPVISION_DATA_DIR"] == str(tmp_path) and env["DEEPVISION_QUICK"] == "1"
+    assert not [k for k in env if k.startswith(("DEEPVISION_GRADE", "JUPYTER", "JPY"))]
+
+
+def test_read_only_paths_keep_the_outermost_of_nested_folders(tmp_path):
+    from deepvision.grade import walls
+
+    paths = walls.read_only_paths(str(tmp_path))
+    assert len(paths) == len(set(paths))
+    for path in paths:
+        assert not [p for p in paths if p != path and path.startswith(p.rstrip("/") + "/")]
+
+
+def test_the_kernel_takes_its_options_and_passes_the_rest_to_ipykernel():
+    from deepvision.grade.kernel import split_options
+
+    options, rest = split_options(["--memory", "1024", "-f", "conn.json", "--uid", "61001",
+                                   "--processes", "64"])
+    assert options == {"memory": 1024, "uid": 61001, "processes": 64}
+    assert rest == ["-f", "conn.json"]
+
+
+def test_disk_sizes_are_read_and_checked():
+    assert cli.parse_disk("64M") == 64 * 1024**2
+    with pytest.raises(argparse.ArgumentTypeError, match="at least 16M"):
+        cli.parse_disk("1M")
+    with pytest.raises(argparse.ArgumentTypeError, match="disk: expected a size"):
+        cli.parse_disk("plenty")

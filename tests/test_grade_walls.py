@@ -314,9 +314,19 @@ def test_no_sandbox_grades_after_a_warning(tmp_path, capsys):
     code = cli.main(["autograde", "ch01", "--course", str(course), "--no-sandbox",
                      "--no-feedback", "--workers", "1"])
     assert code == 0
-    assert "WARNING: --no-sandbox" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "WARNING: --no-sandbox" in said and "grading the reference solution of ch01" in said
     record = report.read_records(course, ["ch01"])[0]
     assert (record["status"], record["score"]) == ("graded", 10.0)
+    # a late submission: the reference passed with this same environment, so it is not regraded
+    _submit(course, "late", "ch01", ROOT / "chapters" / "ch01" /
+            "01_machine_learning_basics.ipynb")
+    assert cli.main(["autograde", "ch01", "--course", str(course), "--no-sandbox",
+                     "--no-feedback", "--workers", "1"]) == 0
+    said = capsys.readouterr().err
+    assert "passed in an earlier run" in said and "grading the reference" not in said
+    late = {r["student"]: r for r in report.read_records(course, ["ch01"])}["late"]
+    assert (late["status"], late["score"]) == ("graded", 0.0)
 
 
 def test_a_grading_environment_without_the_dataset_grades_no_one(tmp_path, monkeypatch,

@@ -351,3 +351,22 @@ def test_a_missing_data_folder_is_named_before_anything_runs(tmp_path, monkeypat
     monkeypatch.setenv("DEEPVISION_DATA_DIR", "no/such/folder")
     with pytest.raises(SystemExit, match="no folder .*no/such/folder"):
         cli.main(["autograde", "ch01", "--course", str(tmp_path)])
+
+
+def test_every_chapter_grades_its_own_solution_in_full_marks_behind_the_walls(tmp_path):
+    """The run grades each chapter's reference solution first and stops unless it earns full
+    marks, so an exit code of 0 with an untouched notebook of every chapter proves it for all."""
+    from deepvision import build
+
+    course = tmp_path / "course"
+    chapters = build.assignments(ROOT)
+    for chapter in chapters:
+        _submit(course, "untouched", chapter, next((ROOT / "chapters" / chapter).glob("*.ipynb")))
+    code = cli.main(["autograde", "all", "--course", str(course), "--workers", "2",
+                     "--no-feedback", "--cell-timeout", "120", "--timeout", "300"])
+    assert code == 0
+    for chapter in chapters:
+        assert (course / "grading" / f"reference-{chapter}.txt").exists(), chapter
+    records = report.read_records(course, chapters)
+    assert sorted(r["chapter"] for r in records) == chapters
+    assert {(r["status"], r["score"]) for r in records} == {("graded", 0.0)}

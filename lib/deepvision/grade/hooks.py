@@ -21,13 +21,12 @@ import os
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 
 from deepvision.grade.guard import MARKER
-from deepvision.grade.submissions import GUARD_TAG, first_line, source_sha
+from deepvision.grade.submissions import GUARD_PREFIX, GUARD_TAG, first_line, source_sha
 
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 REDACTED = "[hidden test line removed from feedback]"
 HIDDEN_NOTE = "# (hidden tests ran here; they are not shown in feedback)"
 #: The first line of every guard cell (:func:`deepvision.grade.submissions.guard_cell`).
-GUARD_PREFIX = "# Inserted by the grader"
 
 
 class TrackedExecute(Execute):

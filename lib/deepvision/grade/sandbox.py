@@ -32,9 +32,9 @@ from deepvision.grade import walls
 from deepvision.grade.gradebook import distrust
 from deepvision.grade.guard import MARKER
 from deepvision.grade.runner import run_limited
+from deepvision.grade.submissions import GUARD_PREFIX
 
 KERNEL_NAME = "deepvision-grader"
-GUARD_PREFIX = "# Inserted by the grader"
 AUTOGRADE_PREPROCESSORS = [
     "deepvision.grade.hooks.TrackedExecute",
     "nbgrader.preprocessors.IgnorePattern",

@@ -31,6 +31,8 @@ STUDENT_ID = re.compile(r"^[A-Za-z0-9@._-]+$")
 LMS_NAME = re.compile(r"^(?P<student>.+?)[_-](?P<chapter>ch\d\d)(?:[_-].*)?$")
 MAX_NOTEBOOK_BYTES = 64 * 1024**2
 GUARD_TAG = "deepvision-guard"
+#: The first words of every cell the grader inserts (what feedback and the logs leave out).
+GUARD_PREFIX = "# Inserted by the grader"
 
 #: Start of a bare name: not the tail of a longer name (``x_i``), not an attribute (``model.eval``).
 _BARE = r"(?<![\w.])"
@@ -231,7 +233,7 @@ def scan(notebook, released_sources: set[str]) -> list[str]:
 
 def guard_cell(names: dict, skip_next=None):
     source = (
-        "# Inserted by the grader (not part of your notebook): restore the course's checkers.\n"
+        f"{GUARD_PREFIX} (not part of your notebook): restore the course's checkers.\n"
         "import deepvision.grade.guard as _dv_guard\n"
         f"_dv_guard.restore({names!r}, skip_next={skip_next!r})\n"
         "del _dv_guard"

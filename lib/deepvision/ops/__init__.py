@@ -5,6 +5,7 @@ Reach every function as ``deepvision.ops.<name>``, or its module as ``deepvision
 | module | topic |
 |---|---|
 | ``activations`` | step, sigmoid, ReLU, softmax and their derivatives |
+| ``rectifiers`` | leaky ReLU, PReLU, ELU, thresholded ReLU, GELU, SiLU, their derivatives; dead units |
 | ``losses`` | MSE, cross-entropy, L1 and L2 penalties |
 | ``optim`` | a gradient-descent step |
 | ``regression`` | linear and polynomial regression |
@@ -15,12 +16,15 @@ Reach every function as ``deepvision.ops.<name>``, or its module as ``deepvision
 | ``arithmetic`` | convolution arithmetic: output sizes, "same" padding, parameter counts |
 | ``conv`` | convolution, from loops to im2col, forward and backward |
 | ``pooling`` | max and average pooling |
+| ``dropout`` | inverted dropout, forward and backward |
+| ``normalization`` | batch normalization (training and inference), standardisation |
+| ``augmentation`` | flips, shifts and rotations of training images |
 | ``filters`` | hand-made filters: Sobel, blur, sharpen |
 
 Each function's docstring says where it is taught.
 """
 
-from deepvision.ops import arithmetic, filters, images
+from deepvision.ops import arithmetic, augmentation, filters, images, normalization, rectifiers
 from deepvision.ops.activations import (
     relu,
     relu_derivative,
@@ -38,6 +42,7 @@ from deepvision.ops.arithmetic import (
     same_padding,
     valid_output_size,
 )
+from deepvision.ops.augmentation import flip_horizontal, random_augment, rotate, translate
 from deepvision.ops.conv import (
     conv1d,
     conv2d,
@@ -46,6 +51,7 @@ from deepvision.ops.conv import (
     conv2d_naive,
 )
 from deepvision.ops.dense import dense_backward, dense_forward
+from deepvision.ops.dropout import dropout, dropout_backward, dropout_forward
 from deepvision.ops.filters import filter2d, gradient_magnitude, sobel_x, sobel_y
 from deepvision.ops.gradcheck import numerical_gradient, relative_error
 from deepvision.ops.images import (
@@ -61,8 +67,34 @@ from deepvision.ops.images import (
 )
 from deepvision.ops.labels import one_hot, top_predictions
 from deepvision.ops.losses import cross_entropy, l1_penalty, l2_penalty, mse
+from deepvision.ops.normalization import (
+    batch_norm,
+    batch_norm_backward,
+    batch_norm_forward,
+    batch_norm_inference,
+    batch_norm_parameter_count,
+    fit_standardization,
+    standardize,
+)
 from deepvision.ops.optim import gradient_descent_step
-from deepvision.ops.pooling import avg_pool2d, max_pool2d
+from deepvision.ops.pooling import avg_pool2d, global_avg_pool2d, max_pool2d
+from deepvision.ops.rectifiers import (
+    dead_unit_fraction,
+    dead_units,
+    elu,
+    elu_derivative,
+    gelu,
+    gelu_derivative,
+    leaky_relu,
+    leaky_relu_derivative,
+    prelu,
+    prelu_backward,
+    prelu_derivative,
+    silu,
+    silu_derivative,
+    thresholded_relu,
+    thresholded_relu_derivative,
+)
 from deepvision.ops.regression import (
     linear_predict,
     linear_regression_fit,
@@ -74,7 +106,13 @@ from deepvision.ops.regression import (
 
 __all__ = [
     "arithmetic",
+    "augmentation",
     "avg_pool2d",
+    "batch_norm",
+    "batch_norm_backward",
+    "batch_norm_forward",
+    "batch_norm_inference",
+    "batch_norm_parameter_count",
     "center_crop",
     "conv1d",
     "conv2d",
@@ -85,22 +123,37 @@ __all__ = [
     "conv_parameter_count",
     "crop",
     "cross_entropy",
+    "dead_unit_fraction",
+    "dead_units",
+    "denormalize",
     "dense_backward",
     "dense_forward",
-    "denormalize",
+    "dropout",
+    "dropout_backward",
+    "dropout_forward",
+    "elu",
+    "elu_derivative",
     "filter2d",
     "filters",
+    "fit_standardization",
     "flip",
+    "flip_horizontal",
+    "gelu",
+    "gelu_derivative",
+    "global_avg_pool2d",
     "gradient_descent_step",
     "gradient_magnitude",
     "images",
     "l1_penalty",
     "l2_penalty",
+    "leaky_relu",
+    "leaky_relu_derivative",
     "linear_predict",
     "linear_regression_fit",
     "max_pool2d",
     "mse",
     "mse_gradients",
+    "normalization",
     "normalize",
     "numerical_gradient",
     "one_hot",
@@ -108,22 +161,34 @@ __all__ = [
     "polynomial_features",
     "polynomial_fit",
     "polynomial_predict",
+    "prelu",
+    "prelu_backward",
+    "prelu_derivative",
+    "random_augment",
+    "rectifiers",
     "relative_error",
     "relu",
     "relu_derivative",
+    "rotate",
     "same_output_size",
     "same_padding",
     "sigmoid",
     "sigmoid_derivative",
+    "silu",
+    "silu_derivative",
     "sobel_x",
     "sobel_y",
     "softmax",
     "split_channels",
     "stack_channels",
+    "standardize",
     "step",
     "step_derivative",
+    "thresholded_relu",
+    "thresholded_relu_derivative",
     "to_batch",
     "to_grayscale",
     "top_predictions",
+    "translate",
     "valid_output_size",
 ]

@@ -5,7 +5,7 @@ Reach every function as ``deepvision.ops.<name>``, or its module as ``deepvision
 | module | topic |
 |---|---|
 | ``activations`` | step, sigmoid, ReLU, softmax and their derivatives |
-| ``rectifiers`` | leaky ReLU, PReLU, ELU, thresholded ReLU, GELU, SiLU, their derivatives; dead units |
+| ``rectifiers`` | leaky ReLU, PReLU, ELU, thresholded ReLU, GELU, SiLU; dead units |
 | ``losses`` | MSE, cross-entropy, L1 and L2 penalties |
 | ``optim`` | a gradient-descent step |
 | ``regression`` | linear and polynomial regression |

@@ -69,3 +69,23 @@ def avg_pool2d(x, pool_size=2, stride=None, padding="valid"):
     Taught in: chapter 06, "Pooling".
     """
     return _pool(x, pool_size, stride, padding, np.nanmean)
+
+
+def global_avg_pool2d(x):
+    """Global average pooling: each feature map becomes one number, its mean.
+
+    out[n, c] = mean_{i, j} x[n, i, j, c]
+
+    The book's ``AveragePooling2D(pool_size=8)`` on 8x8 maps followed by ``Flatten`` computes
+    exactly this; Keras calls it ``GlobalAveragePooling2D``.
+
+    Args:
+        x: Feature maps, shape (N, H, W, C).
+
+    Returns:
+        Array of shape (N, C).
+
+    Taught in: chapter 07, "Global average pooling".
+    """
+    x = _array(x, "x", 4, "(N, H, W, C)")
+    return x.mean(axis=(1, 2))

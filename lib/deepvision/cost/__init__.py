@@ -1,0 +1,25 @@
+"""What a computation costs: wall time measured fairly, and a model's parameters and MACs.
+
+* :func:`best_time`: the fastest of several runs of a function (chapter 06);
+* :func:`model_cost`: parameters and multiply-accumulates of a Keras model, layer by layer;
+* :func:`dense_cost`, :func:`conv2d_cost`, :func:`separable_conv2d_cost`: one layer's cost from
+  its sizes.
+
+Importing this package does not import TensorFlow (:func:`model_cost` imports Keras when called).
+"""
+
+from deepvision.cost.counter import model_cost
+from deepvision.cost.formulas import LayerSize, conv2d_cost, dense_cost, separable_conv2d_cost
+from deepvision.cost.table import LayerCost, ModelCost
+from deepvision.cost.timing import best_time
+
+__all__ = [
+    "LayerCost",
+    "LayerSize",
+    "ModelCost",
+    "best_time",
+    "conv2d_cost",
+    "dense_cost",
+    "model_cost",
+    "separable_conv2d_cost",
+]

@@ -13,6 +13,15 @@ Importing this package does not import TensorFlow: the builders import Keras whe
 :mod:`deepvision.models.numpy_mlp` is the from-scratch numpy network (no Keras at all).
 """
 
+from deepvision.models.cifar import (
+    augmentation_layers,
+    best_checkpoint,
+    cifar_learning_rate,
+    cifar_plain,
+    cifar_preact,
+    cifar_preact_augmented,
+    unit,
+)
 from deepvision.models.cnn import book_learning_rate, mnist_cnn
 from deepvision.models.mlp import (
     compiled_mlp,
@@ -22,6 +31,13 @@ from deepvision.models.mlp import (
 )
 
 __all__ = [
+    "augmentation_layers",
+    "best_checkpoint",
+    "cifar_learning_rate",
+    "cifar_plain",
+    "cifar_preact",
+    "cifar_preact_augmented",
+    "unit",
     "book_learning_rate",
     "compiled_mlp",
     "mlp_functional",

@@ -37,6 +37,8 @@ class Budget:
         images_per_epoch: Training images one full-mode epoch sees (after any validation split).
         unit: What ``epochs`` counts: ``"epoch"`` (passes over the data), or ``"step"`` for an
             experiment that counts gradient-descent steps.
+        width: Fraction of the book's filters each convolution gets (1.0: the book's network;
+            quick mode may train a narrower one, the same code).
     """
 
     epochs: int
@@ -46,6 +48,7 @@ class Budget:
     ms_per_image: float | None = None
     images_per_epoch: int | None = None
     unit: str = "epoch"
+    width: float = 1.0
 
 
 #: Milliseconds per training image per epoch in full mode on the reference machine (2 CPU cores,
@@ -56,6 +59,8 @@ MEASURED_MS = {
     "ch04_experiments": 0.469,  # five networks, one after the other
     "ch05_mlp": 0.076,
     "ch06_mnist_cnn": 2.47,
+    "ch08_rectifiers": 12.0,  # seven CIFAR-10 CNNs, one per rectifier, one after the other
+    "ch08_dying": 2.4,  # two ReLU CNNs, a normal and a too-high learning rate
 }
 
 # name -> (full mode, quick mode). Add an experiment here, never in a notebook.
@@ -113,6 +118,23 @@ BUDGETS: dict[str, tuple[Budget, Budget]] = {
             images_per_epoch=54000,
         ),
         Budget(1, 600, 300),
+    ),
+    # Chapter 08: the same small CIFAR-10 CNN with each of seven rectifiers (the cost is their
+    # sum), and two ReLU networks showing dying units (learning rates 0.001 and 0.01); quick mode
+    # trains them with half the filters (models.cifar_rectifier_cnn's (32, 64) -> (16, 32)).
+    "ch08_rectifiers": (
+        Budget(
+            2,
+            None,
+            None,
+            ms_per_image=MEASURED_MS["ch08_rectifiers"],
+            images_per_epoch=50000,
+        ),
+        Budget(1, 500, 200, width=0.5),
+    ),
+    "ch08_dying": (
+        Budget(1, None, None, ms_per_image=MEASURED_MS["ch08_dying"], images_per_epoch=50000),
+        Budget(1, 1000, 200, width=0.5),
     ),
 }
 

@@ -22,7 +22,15 @@ from deepvision.models.cifar import (
     cifar_preact_augmented,
     unit,
 )
-from deepvision.models.cnn import book_learning_rate, mnist_cnn
+from deepvision.models.cnn import (
+    book_learning_rate,
+    cifar_rectifier_cnn,
+    dead_unit_fractions,
+    mnist_cnn,
+    pre_activations,
+    rectifier_layer,
+    rectifier_layers,
+)
 from deepvision.models.mlp import (
     compiled_mlp,
     mlp_functional,
@@ -39,6 +47,11 @@ __all__ = [
     "cifar_preact_augmented",
     "unit",
     "book_learning_rate",
+    "cifar_rectifier_cnn",
+    "dead_unit_fractions",
+    "pre_activations",
+    "rectifier_layer",
+    "rectifier_layers",
     "compiled_mlp",
     "mlp_functional",
     "mlp_parameter_count",

@@ -131,3 +131,13 @@ def test_best_checkpoint_writes_keras_files_on_val_accuracy(keras, tmp_path):
 def test_bad_arguments_are_named(keras, call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_width_scales_every_stage(keras):
+    assert cifar.stage_filters(1.0) == (64, 128, 256)
+    assert cifar.stage_filters(0.25) == (16, 32, 64)
+    model = cifar.cifar_preact(width=0.25)
+    convs = [layer for layer in model.layers if type(layer).__name__ == "Conv2D"]
+    assert [conv.filters for conv in convs] == [16] * 3 + [32] * 3 + [64] * 3
+    with pytest.raises(ValueError, match="width: expected a number > 0"):
+        cifar.stage_filters(0)

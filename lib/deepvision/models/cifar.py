@@ -109,6 +109,15 @@ def _head(net, num_classes, dropout_rate, name):
     return layers.Dense(num_classes, activation="softmax", name=f"{name}_dense")(net)
 
 
+def stage_filters(width=1.0):
+    """The filters of the three stages at ``width`` times the book's (64, 128, 256), each >= 1.
+
+    Taught in: chapter 07, "Training the three networks".
+    """
+    width = validate.positive_number(width, "width")
+    return tuple(max(1, round(filters * width)) for filters in STAGES)
+
+
 def _arguments(input_shape, num_classes, dropout_rate, name):
     from deepvision.ops.dropout import check_rate
 
@@ -125,7 +134,9 @@ def _arguments(input_shape, num_classes, dropout_rate, name):
     )
 
 
-def cifar_plain(input_shape=(32, 32, 3), num_classes=10, dropout_rate=0.25, name="plain"):
+def cifar_plain(
+    input_shape=(32, 32, 3), num_classes=10, dropout_rate=0.25, name="plain", width=1.0
+):
     """The book's first CIFAR-10 "MiniModel": nine Conv2D+ReLU, two max-pools, dropout, GAP.
 
     1,922,570 parameters on 32x32x3 inputs.
@@ -135,6 +146,8 @@ def cifar_plain(input_shape=(32, 32, 3), num_classes=10, dropout_rate=0.25, name
         num_classes: Units of the softmax layer.
         dropout_rate: Fraction of the last stage's activations dropped while training.
         name: Prefix of the model's and every layer's name (``{name}_stage1_conv1``...).
+        width: Fraction of the book's filters (1.0: the book's network; quick mode trains a
+            narrower one with the same code).
 
     Returns:
         keras.Model (not compiled).
@@ -149,7 +162,7 @@ def cifar_plain(input_shape=(32, 32, 3), num_classes=10, dropout_rate=0.25, name
     )
     inputs = keras.Input(shape=shape, name=f"{name}_input")
     net = inputs
-    for stage, filters in enumerate(STAGES, start=1):
+    for stage, filters in enumerate(stage_filters(width), start=1):
         if stage > 1:
             net = layers.MaxPooling2D(2, name=f"{name}_pool{stage - 1}")(net)
         for index in range(1, 4):
@@ -163,10 +176,10 @@ def cifar_plain(input_shape=(32, 32, 3), num_classes=10, dropout_rate=0.25, name
     return keras.Model(inputs, _head(net, num_classes, dropout_rate, name), name=name)
 
 
-def _preact_body(net, name):
+def _preact_body(net, name, width):
     from keras import layers
 
-    for stage, filters in enumerate(STAGES, start=1):
+    for stage, filters in enumerate(stage_filters(width), start=1):
         if stage > 1:
             net = layers.MaxPooling2D(2, name=f"{name}_pool{stage - 1}")(net)
         for index in range(1, 4):
@@ -174,7 +187,9 @@ def _preact_body(net, name):
     return net
 
 
-def cifar_preact(input_shape=(32, 32, 3), num_classes=10, dropout_rate=0.25, name="preact"):
+def cifar_preact(
+    input_shape=(32, 32, 3), num_classes=10, dropout_rate=0.25, name="preact", width=1.0
+):
     """The book's batch-normalized "MiniModel": nine pre-activation units (BN → ReLU → Conv).
 
     1,926,934 parameters on 32x32x3 inputs, 2,182 of them the BN layers' non-trainable
@@ -193,12 +208,17 @@ def cifar_preact(input_shape=(32, 32, 3), num_classes=10, dropout_rate=0.25, nam
         input_shape, num_classes, dropout_rate, name
     )
     inputs = keras.Input(shape=shape, name=f"{name}_input")
-    net = _preact_body(inputs, name)
+    net = _preact_body(inputs, name, width)
     return keras.Model(inputs, _head(net, num_classes, dropout_rate, name), name=name)
 
 
 def cifar_preact_augmented(
-    input_shape=(32, 32, 3), num_classes=10, dropout_rate=0.25, seed=None, name="augmented"
+    input_shape=(32, 32, 3),
+    num_classes=10,
+    dropout_rate=0.25,
+    seed=None,
+    name="augmented",
+    width=1.0,
 ):
     """:func:`cifar_preact` after :func:`augmentation_layers` (the book's third network).
 
@@ -215,7 +235,7 @@ def cifar_preact_augmented(
     )
     inputs = keras.Input(shape=shape, name=f"{name}_input")
     net = augmentation_layers(seed=seed, name=f"{name}_augment")(inputs)
-    net = _preact_body(net, name)
+    net = _preact_body(net, name, width)
     return keras.Model(inputs, _head(net, num_classes, dropout_rate, name), name=name)
 
 

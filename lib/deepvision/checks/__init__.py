@@ -10,7 +10,7 @@ not. The tests of every checker come from the same declarations.
 on (set by ``deepvision.prepare("ch01")``); never the solution.
 """
 
-from deepvision.checks import ch01, ch02, ch03, ch04, ch05, ch06
+from deepvision.checks import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08
 from deepvision.checks._core import CheckResult
 from deepvision.checks._exercise import Exercise
 from deepvision.checks.ch01 import (
@@ -68,8 +68,28 @@ from deepvision.checks.ch06 import (
     check_output_size,
     check_sobel_magnitude,
 )
+from deepvision.checks.ch07 import (
+    check_augmentation,
+    check_batch_norm,
+    check_batch_norm_inference,
+    check_bn_parameter_count,
+    check_dropout,
+    check_global_avg_pool2d,
+    check_running_average,
+    check_standardize_splits,
+    check_unit,
+)
+from deepvision.checks.ch08 import (
+    check_dead_fraction,
+    check_elu,
+    check_keras_rectifier,
+    check_leaky_relu,
+    check_leaky_relu_derivative,
+    check_prelu_slope_gradient,
+    check_thresholded_relu,
+)
 
-_CHAPTER_MODULES = (ch01, ch02, ch03, ch04, ch05, ch06)
+_CHAPTER_MODULES = (ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08)
 
 
 def exercises():
@@ -190,10 +210,26 @@ __all__ = [
     "check_mnist_cnn",
     "check_output_size",
     "check_sobel_magnitude",
+    "check_augmentation",
+    "check_batch_norm",
+    "check_batch_norm_inference",
+    "check_bn_parameter_count",
+    "check_dropout",
+    "check_global_avg_pool2d",
+    "check_running_average",
+    "check_standardize_splits",
+    "check_unit",
     "check_cross_entropy",
     "check_gradient_descent_step",
     "check_l2_penalty",
     "check_linear_regression",
     "check_mse",
     "check_softmax",
+    "check_dead_fraction",
+    "check_elu",
+    "check_keras_rectifier",
+    "check_leaky_relu",
+    "check_leaky_relu_derivative",
+    "check_prelu_slope_gradient",
+    "check_thresholded_relu",
 ]

@@ -2,7 +2,7 @@
 
     python -m deepvision.grade autograde ch01 [ch02 ...|all] [--submissions DIR] [--workers N]
         [--cell-timeout S] [--timeout S] [--memory 4G] [--disk 512M] [--processes N]
-        [--retries N] [--force] [--no-feedback] [--no-sandbox]
+        [--retries N] [--force] [--no-feedback] [--no-sandbox] [--cluster ADDRESS|local:N]
     python -m deepvision.grade feedback ch01 [...]    # regenerate feedback after manual grading
     python -m deepvision.grade export [--out DIR]     # grades.csv and attention.csv
 
@@ -18,15 +18,15 @@ import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from deepvision import build
 from deepvision.grade import gradebook as gb
 from deepvision.grade import report, walls
 from deepvision.grade import submissions as subs
+from deepvision.grade.pool import FOLDERS, LocalPool, Refused, write_files
 from deepvision.grade.runner import context, run_limited
-from deepvision.grade.sandbox import Limits, RunDirectory, check_reference, grade_one
+from deepvision.grade.sandbox import Limits, RunDirectory
 
 NO_SANDBOX_RISK = (
     "without the sandbox, each student's code runs as you, sees what you see (the gradebook, "
@@ -54,6 +54,21 @@ def parse_size(text: str) -> int:
     if value < 256 * 1024**2:
         raise argparse.ArgumentTypeError("memory: at least 256M (the kernel itself needs it)")
     return value
+
+
+def parse_cluster(text: str) -> str:
+    """``--cluster``: ``local:N`` (N >= 1) or a Dask scheduler's address."""
+    text = text.strip()
+    if text.startswith("local:"):
+        count = text.removeprefix("local:")
+        if not count.isdigit() or int(count) < 1:
+            raise argparse.ArgumentTypeError(f"cluster: expected local:N with N >= 1 worker "
+                                             f"processes, got {text!r}")
+        return f"local:{int(count)}"
+    if not text or any(c.isspace() for c in text):
+        raise argparse.ArgumentTypeError("cluster: expected a Dask scheduler's address "
+                                         f"(tcp://host:8786) or local:N, got {text!r}")
+    return text
 
 
 def parse_disk(text: str) -> int:
@@ -129,27 +144,20 @@ def _collect(submission: subs.Submission, course: Path, notebook_name: str) -> N
     shutil.copyfile(source, target)
 
 
-def _copy_tree(source: Path, target: Path) -> None:
-    if not source.is_dir():
-        return
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(source, target, symlinks=False, ignore_dangling_symlinks=True)
-
-
-def _finish(outcome, main_db, course, fingerprint) -> dict:
-    """Write one outcome into the gradebook and the course folders (main thread only)."""
+def _finish(result, main_db, course, fingerprint) -> dict:
+    """Write one Result into the gradebook and the course folders (main thread only)."""
+    outcome = result.outcome
     record = {"student": outcome.student, "chapter": outcome.chapter, "status": outcome.status,
               "reason": outcome.reason, "notes": list(dict.fromkeys(outcome.notes)),
               "seconds": round(outcome.seconds, 2), "attempts": outcome.attempts,
               "timings": outcome.timings,
               "fingerprint": fingerprint}
     if outcome.status in ("graded", "attention"):
-        gb.merge(main_db, outcome.scratch / "course" / "gradebook.db", outcome.chapter,
-                 outcome.student)
-        for folder in ("autograded", "feedback"):
-            _copy_tree(outcome.scratch / "course" / folder / outcome.student / outcome.chapter,
-                       course / folder / outcome.student / outcome.chapter)
+        gb.apply(main_db, outcome.chapter, outcome.student, result.grades)
+        for folder in FOLDERS:
+            if folder in result.files:
+                write_files(result.files[folder],
+                            course / folder / outcome.student / outcome.chapter)
     else:
         gb.record_zero(main_db, outcome.chapter, outcome.student,
                        needs_manual_grade=outcome.status == "failed")
@@ -202,57 +210,32 @@ def autograde(args) -> int:
         if records:
             print(f"{len(records)} submissions unchanged since they were graded: kept "
                   "(use --force to grade them again)", file=sys.stderr)
-        context()  # start the forkserver (nbgrader preloaded) before the worker threads
         chapters_to_grade = sorted({submission.chapter for submission, _ in todo})
         environment = {c: _environment_fingerprint(repo, c, limits, data_dir)
                        for c in chapters_to_grade}
         passed = {c for c in chapters_to_grade
                   if not args.force and _reference_passed(course, c) == environment[c]}
-        for chapter in sorted(passed):
-            print(f"the reference solution of {chapter} passed in an earlier run with this same "
-                  "solution, package, datasets and limits: not graded again (--force does)",
-                  file=sys.stderr)
-        check = [c for c in chapters_to_grade if c not in passed]
-        if check:
-            print(f"grading the reference solution of {', '.join(check)} first; no "
-                  "grade is written until it earns full marks", file=sys.stderr)
-        progress = report.Progress(len(todo))
-        with ThreadPoolExecutor(max_workers=args.workers) as pool:
-            # The reference solutions go first in the queue; submissions graded beside them
-            # wait (unwritten) until their chapter's reference has passed.
-            references = {
-                pool.submit(check_reference, infos[chapter], run, template,
-                            run_root / "work" / f"reference-{chapter}"): chapter
-                for chapter in check
-            }
-            futures = {
-                pool.submit(grade_one, submission, infos[submission.chapter], run, template,
-                            run_root / "work" / f"{submission.student}-{submission.chapter}",
-                            not args.no_feedback): fingerprint
-                for submission, fingerprint in todo
-            }
-            waiting = []
-            for future in as_completed([*references, *futures]):
-                if future in references:
-                    problem = future.result()
-                    if problem:
-                        pool.shutdown(wait=True, cancel_futures=True)
-                        print(f"cannot grade: {problem}", file=sys.stderr)
-                        return 3
-                    passed.add(references[future])
-                    _remember_reference(course, references[future],
-                                        environment[references[future]])
-                else:
-                    waiting.append(future)
-                ready = [f for f in waiting if f.result().chapter in passed]
-                waiting = [f for f in waiting if f not in ready]
-                for done in ready:
-                    outcome = done.result()
-                    record = _finish(outcome, main_db, course, futures[done])
-                    records.append(record)
-                    progress.update(record)
-                    if not args.keep_scratch and outcome.scratch is not None:
-                        shutil.rmtree(outcome.scratch, ignore_errors=True)
+        try:
+            if args.cluster and todo:
+                from deepvision.grade.cluster import ClusterPool
+
+                pool = ClusterPool(args.cluster, repo=repo, chapters=chapters_to_grade,
+                                   infos=infos, template=template, limits=limits,
+                                   data_dir=data_dir, quick=os.environ.get("DEEPVISION_QUICK"),
+                                   feedback=not args.no_feedback)
+            else:
+                context()  # start the forkserver (nbgrader preloaded) before the threads
+                pool = LocalPool(args.workers, run, template, run_root / "work", infos,
+                                 not args.no_feedback, args.keep_scratch)
+            try:
+                code = _grade_all(pool, todo, records, passed, environment, course, main_db)
+            finally:
+                pool.close()
+        except Refused as refusal:
+            print(f"cannot grade: {refusal}", file=sys.stderr)
+            return 2
+        if code:
+            return code
         elapsed = time.monotonic() - started
         print(report.summary_table(records, elapsed))
         _export(main_db, course, Path(args.out) if args.out else course / "grading")
@@ -261,6 +244,47 @@ def autograde(args) -> int:
             print(f"scratch kept in {run_root}", file=sys.stderr)
         else:
             shutil.rmtree(run_root, ignore_errors=True)
+    return 0
+
+
+def _grade_all(pool, todo, records, passed, environment, course, main_db) -> int:
+    """Grade ``todo`` in ``pool``, writing each Result as it comes (the only writer); 0 or 3."""
+    for chapter in sorted(passed):
+        print(f"the reference solution of {chapter} passed in an earlier run with this same "
+              "solution, package, datasets and limits: not graded again (--force does)",
+              file=sys.stderr)
+    check = [c for c in environment if c not in passed]
+    if check:
+        print(f"grading the reference solution of {', '.join(check)} first; no "
+              "grade is written until it earns full marks", file=sys.stderr)
+    progress = report.Progress(len(todo))
+    # The reference solutions go first in the queue; submissions graded beside them
+    # wait (unwritten) until their chapter's reference has passed.
+    references = {pool.reference(chapter): chapter for chapter in check}
+    futures = {pool.grade(submission, fingerprint): fingerprint
+               for submission, fingerprint in todo}
+    waiting, written = [], set()
+    for handle, value in pool.completed([*references, *futures]):
+        if handle in references:
+            if value:
+                pool.cancel()
+                print(f"cannot grade: {value}", file=sys.stderr)
+                return 3
+            chapter = references[handle]
+            passed.add(chapter)
+            _remember_reference(course, chapter, environment[chapter])
+        else:
+            waiting.append((handle, value))
+        ready = [(h, v) for h, v in waiting if v.outcome.chapter in passed]
+        waiting = [(h, v) for h, v in waiting if v.outcome.chapter not in passed]
+        for done, result in ready:
+            key = (result.outcome.student, result.outcome.chapter)
+            if key in written:  # never twice, whatever a pool delivers
+                continue
+            written.add(key)
+            record = _finish(result, main_db, course, futures[done])
+            records.append(record)
+            progress.update(record)
     return 0
 
 
@@ -391,6 +415,11 @@ def main(argv=None) -> int:
     grade.add_argument("--retries", type=int, default=2, help="attempts after a cell kills the "
                        "kernel or the time limit (default 2)")
     grade.add_argument("--force", action="store_true", help="grade unchanged submissions again")
+    grade.add_argument("--cluster", type=parse_cluster, metavar="ADDRESS|local:N",
+                       help="grade on a Dask cluster: a running scheduler's address "
+                       "(tcp://host:8786) or local:N, N worker processes on this machine; "
+                       "one task per submission, this process the gradebook's only writer "
+                       "(--workers is then the cluster's)")
     grade.add_argument("--no-feedback", action="store_true", help="skip feedback HTML")
     grade.add_argument("--keep-scratch", action="store_true", help="keep scratch courses")
     grade.set_defaults(run=autograde)

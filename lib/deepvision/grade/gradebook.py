@@ -121,24 +121,51 @@ def distrust(db: Path, chapter: str, student: str, grade_ids: list[str]) -> None
         book.db.commit()
 
 
+def read_submission(scratch_db: Path, chapter: str, student: str) -> dict:
+    """One student's automatic grades for ``chapter`` in a scratch gradebook, as plain data.
+
+    What a worker sends back to the coordinator (picklable): the submission's timestamp and, per
+    notebook, its late penalty, ``(grade name, auto score, needs manual grade)`` of each graded
+    cell and ``(comment name, auto comment)`` of each comment.
+    """
+    with Gradebook(url(scratch_db)) as scratch:
+        graded = scratch.find_submission(chapter, student)
+        return {
+            "timestamp": graded.timestamp,
+            "notebooks": [{
+                "name": notebook.name,
+                "late_submission_penalty": notebook.late_submission_penalty,
+                "grades": [(g.name, g.auto_score, g.needs_manual_grade) for g in notebook.grades],
+                "comments": [(c.name, c.auto_comment) for c in notebook.comments],
+            } for notebook in graded.notebooks],
+        }
+
+
+def apply(main_db: Path, chapter: str, student: str, grades: dict) -> None:
+    """Write ``grades`` (from :func:`read_submission`) into the main gradebook: one transaction.
+
+    Overwrites that submission's automatic scores and keeps the manual ones.
+    """
+    with Gradebook(url(main_db)) as main:
+        main.update_or_create_student(student)
+        main.update_or_create_submission(chapter, student, timestamp=grades["timestamp"])
+        for notebook in grades["notebooks"]:
+            target = main.find_submission_notebook(notebook["name"], chapter, student)
+            target.late_submission_penalty = notebook["late_submission_penalty"]
+            for name, auto_score, needs_manual_grade in notebook["grades"]:
+                mine = main.find_grade(name, notebook["name"], chapter, student)
+                mine.auto_score = auto_score
+                if mine.manual_score is None:
+                    mine.needs_manual_grade = needs_manual_grade
+            for name, auto_comment in notebook["comments"]:
+                mine = main.find_comment(name, notebook["name"], chapter, student)
+                mine.auto_comment = auto_comment
+        main.db.commit()
+
+
 def merge(main_db: Path, scratch_db: Path, chapter: str, student: str) -> None:
     """Copy one student's automatic grades for ``chapter`` from a scratch gradebook."""
-    with Gradebook(url(scratch_db)) as scratch, Gradebook(url(main_db)) as main:
-        graded = scratch.find_submission(chapter, student)
-        main.update_or_create_student(student)
-        main.update_or_create_submission(chapter, student, timestamp=graded.timestamp)
-        for notebook in graded.notebooks:
-            target = main.find_submission_notebook(notebook.name, chapter, student)
-            target.late_submission_penalty = notebook.late_submission_penalty
-            for grade in notebook.grades:
-                mine = main.find_grade(grade.name, notebook.name, chapter, student)
-                mine.auto_score = grade.auto_score
-                if mine.manual_score is None:
-                    mine.needs_manual_grade = grade.needs_manual_grade
-            for comment in notebook.comments:
-                mine = main.find_comment(comment.name, notebook.name, chapter, student)
-                mine.auto_comment = comment.auto_comment
-        main.db.commit()
+    apply(main_db, chapter, student, read_submission(scratch_db, chapter, student))
 
 
 def record_zero(main_db: Path, chapter: str, student: str, needs_manual_grade: bool) -> None:

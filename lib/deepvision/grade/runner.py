@@ -22,6 +22,7 @@ PRELOAD = ["nbgrader.apps", "nbconvert.exporters", "jupyter_client.manager",
            "deepvision.grade.hooks"]
 APPS = {"autograde": "AutogradeApp", "generate_feedback": "GenerateFeedbackApp"}
 _CONTEXT = None
+PR_SET_PDEATHSIG = 1
 
 
 def context():
@@ -35,6 +36,7 @@ def context():
 
 def _job(command, cwd, env, memory, log_path, box):
     """Child process: become the nbgrader app ``command[0]`` in ``cwd``."""
+    _die_with_parent()
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
@@ -58,6 +60,17 @@ def _job(command, cwd, env, memory, log_path, box):
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
+
+
+def _die_with_parent() -> None:
+    """Be killed when the forkserver goes, which it does when the grader does (a Dask worker
+    killed mid-task): no nbgrader process grades on for no one (its kernel dies with it)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() == 1:  # the parent was already gone
+            os._exit(1)
 
 
 def _kill_group(pid):

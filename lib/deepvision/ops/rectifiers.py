@@ -344,3 +344,43 @@ def dead_unit_fraction(pre_activations, threshold=0.0):
     Taught in: chapter 08, "Dying ReLUs".
     """
     return float(np.mean(dead_units(pre_activations, threshold)))
+
+
+#: Every rectifier by name: (function, derivative, parameter name or None, default parameter).
+#: The names are those of :data:`deepvision.models.cnn.RECTIFIERS`.
+RECTIFIERS = {
+    "relu": (None, None, None, None),
+    "leaky_relu": (leaky_relu, leaky_relu_derivative, "alpha", 0.3),
+    "prelu": (prelu, prelu_derivative, "alpha", 0.25),
+    "elu": (elu, elu_derivative, "alpha", 1.0),
+    "thresholded_relu": (thresholded_relu, thresholded_relu_derivative, "theta", 1.0),
+    "gelu": (gelu, gelu_derivative, None, None),
+    "silu": (silu, silu_derivative, None, None),
+}
+
+
+def rectify(name, z, parameter=None, derivative=False):
+    """Rectifier ``name`` (or its derivative) of ``z``, by name: one door to all of them.
+
+    Args:
+        name: A key of :data:`RECTIFIERS` (``"relu"``, ``"leaky_relu"``...).
+        z: Pre-activations, any shape.
+        parameter: alpha or theta; default the rectifier's own; ignored by those without one.
+        derivative: Return d f / d z instead of f.
+
+    Returns:
+        float64 array, same shape as ``z``.
+
+    Taught in: chapter 08, "Seven rectifiers side by side".
+    """
+    from deepvision.ops.activations import relu, relu_derivative
+    from deepvision.validate import choice
+
+    name = choice(name, "name", tuple(RECTIFIERS))
+    function, slope, parameter_name, default = RECTIFIERS[name]
+    if name == "relu":
+        function, slope = relu, relu_derivative
+    chosen = slope if derivative else function
+    if parameter_name is None:
+        return chosen(z)
+    return chosen(z, default if parameter is None else parameter)

@@ -193,3 +193,25 @@ def test_a_thresholded_network_at_keras_2s_default_theta_is_dead_from_the_start(
     assert max(fractions.values()) == 1.0
     relu = cnn.dead_unit_fractions(cnn.cifar_rectifier_cnn("relu", width=0.25), x)
     assert min(relu.values()) < 1.0
+
+
+def test_rectifier_experiment_trains_each_rectifier_under_one_budget_and_tabulates():
+    rng = np.random.default_rng(3)
+    x = rng.uniform(size=(48, 32, 32, 3)).astype("float32")
+    y = rng.integers(0, 10, size=(48, 1))
+    rows = cnn.rectifier_experiment(
+        x[:32], y[:32], x[32:], y[32:], rectifiers=("relu", "prelu"), width=0.25, verbose=0
+    )
+    assert [row["rectifier"] for row in rows] == ["relu", "prelu"]
+    assert rows[1]["parameters"] - rows[0]["parameters"] == 2 * 8 + 2 * 16  # PReLU's slopes
+    for row in rows:
+        assert 0.0 <= row["test_accuracy"] <= 1.0 and 0.0 <= row["dead_fraction"] <= 1.0
+        assert row["seconds_per_epoch"] > 0
+    again = cnn.rectifier_experiment(
+        x[:32], y[:32], x[32:], y[32:], rectifiers=("relu",), width=0.25, verbose=0
+    )
+    assert again[0]["test_accuracy"] == rows[0]["test_accuracy"]  # the same seed, the same run
+    table = cnn.rectifier_table(rows).splitlines()
+    assert table[0].split() == ["rectifier", "parameter", "weights", "test", "acc", "dead",
+                                "units", "s/epoch"]  # fmt: skip
+    assert table[2].split()[:2] == ["prelu", "0.25"] and table[1].split()[1] == "-"

@@ -28,8 +28,10 @@ from deepvision.models.cnn import (
     dead_unit_fractions,
     mnist_cnn,
     pre_activations,
+    rectifier_experiment,
     rectifier_layer,
     rectifier_layers,
+    rectifier_table,
 )
 from deepvision.models.mlp import (
     compiled_mlp,
@@ -50,8 +52,10 @@ __all__ = [
     "cifar_rectifier_cnn",
     "dead_unit_fractions",
     "pre_activations",
+    "rectifier_experiment",
     "rectifier_layer",
     "rectifier_layers",
+    "rectifier_table",
     "compiled_mlp",
     "mlp_functional",
     "mlp_parameter_count",

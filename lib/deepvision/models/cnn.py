@@ -241,3 +241,94 @@ def dead_unit_fractions(model, x, batch_size=256):
         for layer in rectifier_layers(model)
     }
     return {name: dead_unit_fraction(values, thresholds[name]) for name, values in found.items()}
+
+
+def rectifier_experiment(
+    x_train,
+    y_train,
+    x_test,
+    y_test,
+    rectifiers=RECTIFIERS,
+    parameters=None,
+    epochs=1,
+    width=1.0,
+    batch_size=64,
+    learning_rate=1e-3,
+    seed=0,
+    verbose=1,
+):
+    """Train :func:`cifar_rectifier_cnn` once per rectifier under the same budget.
+
+    Every network starts from the same seed, sees the same images in the same order (Adam,
+    ``learning_rate``, ``batch_size``, ``epochs``) and is scored on the same test images.
+
+    Args:
+        x_train, y_train: Training images (N, 32, 32, 3) scaled to [0, 1], integer labels.
+        x_test, y_test: Test images and labels.
+        rectifiers: Names from :data:`RECTIFIERS`.
+        parameters: dict rectifier -> alpha or theta (default :data:`RECTIFIER_DEFAULTS`).
+        epochs, width, batch_size, learning_rate, seed: The shared budget.
+        verbose: Keras' progress bar (1) or silence (0).
+
+    Returns:
+        list of dicts, one per rectifier: ``rectifier``, ``parameter``, ``parameters`` (the
+        count), ``test_accuracy``, ``dead_fraction`` (of all channels, on the test images:
+        :func:`dead_unit_fractions`) and ``seconds_per_epoch``.
+
+    Taught in: chapter 08, "The same network with each rectifier".
+    """
+    import time
+
+    import keras
+    import numpy as np
+
+    parameters = dict(parameters or {})
+    rows = []
+    for rectifier in rectifiers:
+        parameter = parameters.get(rectifier, RECTIFIER_DEFAULTS.get(rectifier))
+        keras.utils.set_random_seed(seed)
+        model = cifar_rectifier_cnn(rectifier, parameter, width=width)
+        model.compile(
+            optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+        if verbose:
+            print(f"{rectifier}:")
+        start = time.perf_counter()
+        model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, verbose=verbose)
+        seconds = (time.perf_counter() - start) / epochs
+        _, accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0)
+        fractions = dead_unit_fractions(model, x_test)
+        sizes = [layer.input.shape[-1] for layer in rectifier_layers(model)]
+        dead = float(np.average(list(fractions.values()), weights=sizes))
+        rows.append(
+            {
+                "rectifier": rectifier,
+                "parameter": parameter,
+                "parameters": model.count_params(),
+                "test_accuracy": float(accuracy),
+                "dead_fraction": dead,
+                "seconds_per_epoch": seconds,
+            }
+        )
+    return rows
+
+
+def rectifier_table(rows):
+    """The rows of :func:`rectifier_experiment` as a text table, one line per rectifier.
+
+    Taught in: chapter 08, "The same network with each rectifier".
+    """
+    lines = [
+        f"{'rectifier':<18}{'parameter':>10}{'weights':>9}{'test acc':>10}{'dead units':>12}"
+        f"{'s/epoch':>9}"
+    ]
+    for row in rows:
+        parameter = "-" if row["parameter"] is None else f"{row['parameter']:g}"
+        lines.append(
+            f"{row['rectifier']:<18}{parameter:>10}{row['parameters']:>9,}"
+            f"{row['test_accuracy']:>10.1%}{row['dead_fraction']:>12.1%}"
+            f"{row['seconds_per_epoch']:>9.1f}"
+        )
+    return "\n".join(lines)

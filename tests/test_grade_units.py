@@ -310,3 +310,58 @@ def test_disk_sizes_are_read_and_checked():
         cli.parse_disk("1M")
     with pytest.raises(argparse.ArgumentTypeError, match="disk: expected a size"):
         cli.parse_disk("plenty")
+
+
+def test_cluster_addresses_are_read_and_checked():
+    assert cli.parse_cluster("local:2") == "local:2"
+    assert cli.parse_cluster(" tcp://grader:8786 ") == "tcp://grader:8786"
+    for wrong in ("local:0", "local:two", "local:", "", "tcp://a b"):
+        with pytest.raises(argparse.ArgumentTypeError, match="cluster: expected"):
+            cli.parse_cluster(wrong)
+
+
+def test_a_course_version_is_relative_and_its_differences_are_named(tmp_path):
+    pytest.importorskip("distributed")
+    from deepvision.grade.cluster import course_version, differences
+
+    (tmp_path / "mnist.npz").write_bytes(b"12345")
+    (tmp_path / "cifar10.npz").write_bytes(b"123")
+    mine = course_version(ROOT, ["ch01"], str(tmp_path))
+    assert "deepvision/grade/cluster.py" in mine["package"]
+    assert {"chapters/ch01/01_machine_learning_basics.ipynb",
+            "solutions/ch01/01_machine_learning_basics.ipynb",
+            "autograder/nbgrader_config.py"} == set(mine["notebooks"])
+    assert mine["datasets"] == {"mnist.npz": "5", "cifar10.npz": "3"}
+    assert {"python", "numpy", "nbgrader", "distributed"} <= set(mine["software"])
+    assert differences(mine, course_version(ROOT, ["ch01"], str(tmp_path))) == []
+    theirs = json.loads(json.dumps(mine))
+    theirs["package"]["deepvision/grade/cli.py"] = "0" * 16
+    del theirs["datasets"]["cifar10.npz"]
+    theirs["software"]["numpy"] = "1.0.0"
+    theirs["notebooks"]["solutions/ch02/extra.ipynb"] = "0" * 16
+    found = differences(mine, theirs)
+    assert found == [
+        "the deepvision package: 1 files differ (deepvision/grade/cli.py)",
+        "the chapters' notebooks: only there: solutions/ch02/extra.ipynb",
+        "the datasets (DEEPVISION_DATA_DIR): missing there: cifar10.npz",
+        f"the software: numpy {mine['software']['numpy']} here, 1.0.0 there",
+    ]
+
+
+def test_a_result_is_written_in_place_of_the_old_folder_and_never_outside(tmp_path):
+    import pickle
+
+    from deepvision.grade.pool import Result, pack, write_files
+    from deepvision.grade.sandbox import Outcome
+
+    target = tmp_path / "feedback" / "alice" / "ch01"
+    target.mkdir(parents=True)
+    (target / "stale.html").write_text("old")
+    write_files({"page.html": b"<p>new</p>", "img/plot.png": b"png"}, target)
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) \
+        == ["img/plot.png", "page.html"]
+    with pytest.raises(ValueError, match="outside"):
+        write_files({"../../bob/ch01/page.html": b"x"}, target)
+    failed = pack(Outcome("alice", "ch01", "failed", reason="why", scratch=tmp_path))
+    assert failed.grades is None and failed.files == {} and failed.outcome.scratch is None
+    assert pickle.loads(pickle.dumps(failed)) == Result(failed.outcome)

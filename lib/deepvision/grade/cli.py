@@ -216,11 +216,13 @@ def autograde(args) -> int:
         passed = {c for c in chapters_to_grade
                   if not args.force and _reference_passed(course, c) == environment[c]}
         try:
-            if args.cluster and todo:
+            client = getattr(args, "client", None)
+            if (args.cluster or client) and todo:
                 from deepvision.grade.cluster import ClusterPool
 
-                pool = ClusterPool(args.cluster, repo=repo, chapters=chapters_to_grade,
-                                   infos=infos, template=template, limits=limits,
+                pool = ClusterPool(args.cluster, client=client, repo=repo,
+                                   chapters=chapters_to_grade, infos=infos,
+                                   template=template, limits=limits,
                                    data_dir=data_dir, quick=os.environ.get("DEEPVISION_QUICK"),
                                    feedback=not args.no_feedback)
             else:
@@ -379,7 +381,9 @@ def export(args) -> int:
     return 0
 
 
-def main(argv=None) -> int:
+def main(argv=None, client=None) -> int:
+    """The command; ``client``, a ``distributed.Client``, grades on its cluster as ``--cluster``
+    does (for clusters reached through an object, such as a Dask Gateway cluster's client)."""
     parser = argparse.ArgumentParser(prog="python -m deepvision.grade", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -434,6 +438,7 @@ def main(argv=None) -> int:
     common(ex)
     ex.set_defaults(run=export)
     args = parser.parse_args(argv)
+    args.client = client
     if getattr(args, "workers", 1) < 1:
         parser.error("--workers: at least 1")
     if getattr(args, "processes", 64) < 64:

@@ -280,10 +280,10 @@ class ClusterPool:
     raises :class:`~deepvision.grade.pool.Refused` with the reason when it cannot grade.
     """
 
-    def __init__(self, address: str, *, repo: Path, chapters: list[str], infos: dict,
+    def __init__(self, address: str | None, *, repo: Path, chapters: list[str], infos: dict,
                  template: Path, limits, data_dir: str | None, quick: str | None,
-                 feedback: bool):
-        self.address, self.tickets = address, []
+                 feedback: bool, client=None):
+        self.address, self.client, self.tickets = address or "the given client", client, []
         self.stack = contextlib.ExitStack()
         try:
             self._open(repo, chapters, infos, template, limits, data_dir, quick, feedback)
@@ -293,7 +293,9 @@ class ClusterPool:
 
     def _open(self, repo, chapters, infos, template, limits, data_dir, quick, feedback):
         expected = 1
-        if self.address.startswith("local:"):
+        if self.client is not None:  # the caller's: not closed here
+            target = None
+        elif self.address.startswith("local:"):
             expected = int(self.address.removeprefix("local:"))
             self.stack.enter_context(dask.config.set(LOCAL_CONFIG))
             target = self.stack.enter_context(LocalCluster(
@@ -301,12 +303,13 @@ class ClusterPool:
                 dashboard_address=None, silence_logs=logging.ERROR))
         else:
             target = self.address
-        try:
-            self.client = Client(target, timeout=30)
-        except (OSError, TimeoutError) as error:
-            raise Refused(f"no Dask scheduler answers at {self.address} ({error}): start it "
-                          "first (autograder/README.md, section 10)") from error
-        self.stack.callback(self.client.close)
+        if target is not None:
+            try:
+                self.client = Client(target, timeout=30)
+            except (OSError, TimeoutError) as error:
+                raise Refused(f"no Dask scheduler answers at {self.address} ({error}): start "
+                              "it first (autograder/README.md, section 10)") from error
+            self.stack.callback(self.client.close)
         try:
             self.client.wait_for_workers(expected, timeout=WORKERS_WAIT)
         except TimeoutError as error:

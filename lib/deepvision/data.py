@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from deepvision import config
+from deepvision import config, validate
 
 CIFAR10_CLASSES = (
     "airplane",
@@ -196,9 +196,42 @@ def load_cifar10(train_samples=None, test_samples=None):
         ``(x_train, y_train), (x_test, y_test)``: uint8 images (N, 32, 32, 3) and uint8 labels
         (N, 1), as Keras returns them.
 
-    Taught in: chapter 07 (to be written).
+    Taught in: chapter 07, "CIFAR-10".
     """
     return _load("cifar10", train_samples, test_samples)
+
+
+def check_cifar10_images(x, name="x"):
+    """``x`` as CIFAR-10 images as the loader gives them, or a ValueError naming ``name``.
+
+    Expects uint8 values 0-255 of shape (N, 32, 32, 3) (or one image (32, 32, 3)): a float
+    array here usually means the images were already scaled or standardised.
+
+    Taught in: chapter 07, "CIFAR-10".
+    """
+    array = np.asarray(x)
+    if array.dtype != np.uint8:
+        raise ValueError(
+            f"{name}: expected CIFAR-10 images of dtype uint8 (values 0-255, as load_cifar10 "
+            f"returns them), got dtype {array.dtype}"
+        )
+    if array.shape[-3:] != (32, 32, 3) or array.ndim not in (3, 4):
+        raise ValueError(
+            f"{name}: expected shape (N, 32, 32, 3) or (32, 32, 3), got shape {array.shape}"
+        )
+    return array
+
+
+def cifar10_class_names(labels):
+    """The class name of each CIFAR-10 label: ``[3, 8] -> ["cat", "ship"]``.
+
+    Args:
+        labels: Integer labels 0-9, shape (N,) or (N, 1).
+
+    Taught in: chapter 07, "CIFAR-10".
+    """
+    labels = validate.class_labels(np.asarray(labels).reshape(-1), len(CIFAR10_CLASSES))
+    return [CIFAR10_CLASSES[label] for label in labels]
 
 
 def sample_image(name="chelsea", gray=False):

@@ -62,16 +62,20 @@ _NOTES = {
 }
 
 
-def model_cost(model):
+def model_cost(model, input_shape=None):
     """Parameters and MACs of every layer of a built Keras model, and their totals.
 
     Sequential and functional models, nested models included (a model used as a layer is
-    expanded: its rows are named ``outer/inner/layer``). A layer called twice has two rows; its
-    weights are counted at the first. A layer the counter does not know is listed with MACs
-    ``None`` ("unknown") and the totals say that the MAC count is incomplete.
+    expanded: its rows are named ``outer/inner/layer``, with the shapes of the outer call). A
+    layer called twice has two rows; its weights are counted at the first. A layer the counter
+    does not know is listed with MACs ``None`` ("unknown") and the totals say that the MAC count
+    is incomplete.
 
     Args:
         model: A built ``keras.Model`` (functional, or Sequential with a known input shape).
+        input_shape: The shape of one example, e.g. ``(224, 224, 3)`` (a list of them for several
+            inputs), for a model built with unknown sizes such as ``keras.Input((None, None, 3))``;
+            ``None`` uses the model's own input shapes.
 
     Returns:
         :class:`~deepvision.cost.table.ModelCost`: ``.rows``, ``.params`` (equal to
@@ -84,9 +88,37 @@ def model_cost(model):
 
     if not isinstance(model, keras.Model):
         raise ValueError(f"model: expected a keras.Model, got {type(model).__name__}")
+    graph = _graph(keras, model, "model")
+    inputs = graph.inputs if input_shape is None else _inputs(keras, graph, input_shape)
     rows = []
-    _walk(keras, _graph(keras, model, "model"), "", set(), rows)
+    _walk(keras, graph, inputs, "", set(), rows)
     return ModelCost(model.name, tuple(rows))
+
+
+def _inputs(keras, graph, input_shape):
+    """Symbolic inputs of the shapes asked for, one per input of the model."""
+    shapes = input_shape if len(graph.inputs) > 1 else [input_shape]
+    if not isinstance(shapes, (list, tuple)) or len(shapes) != len(graph.inputs):
+        raise ValueError(
+            f"input_shape: expected {len(graph.inputs)} shapes (the model has "
+            f"{len(graph.inputs)} inputs), got {input_shape!r}"
+        )
+    inputs = []
+    for shape, tensor in zip(shapes, graph.inputs, strict=True):
+        expected = tuple(tensor.shape[1:])
+        ok = isinstance(shape, (list, tuple)) and len(shape) == len(expected)
+        if ok:
+            ok = all(
+                isinstance(size, int) and size >= 1 and known in (None, size)
+                for size, known in zip(shape, expected, strict=True)
+            )
+        if not ok:
+            raise ValueError(
+                f"input_shape: expected the shape of one example matching {expected} "
+                f"(positive integers where it has None), got {shape!r}"
+            )
+        inputs.append(keras.KerasTensor((None, *shape), dtype=tensor.dtype))
+    return inputs
 
 
 def _graph(keras, model, where):
@@ -108,22 +140,40 @@ def _graph(keras, model, where):
     return model
 
 
-def _walk(keras, graph, prefix, seen, rows):
-    """Append a row per layer call of ``graph`` (depth first into nested models)."""
-    own_nodes = {id(node) for nodes in graph._nodes_by_depth.values() for node in nodes}
-    for operation in graph.operations:
-        for node in operation._inbound_nodes:
-            if id(node) not in own_nodes:
+def _walk(keras, graph, inputs, prefix, seen, rows):
+    """Append a row per layer call of ``graph`` run on ``inputs`` (symbolic tensors), depth first
+    into nested models; return its outputs. Shapes are those of the graph's own tensors, or,
+    where ``inputs`` differ from the graph's inputs, recomputed layer by layer."""
+    same = all(
+        tuple(given.shape) == tuple(own.shape)
+        for given, own in zip(inputs, graph.inputs, strict=True)
+    )
+    tensors = {id(own): given for own, given in zip(graph.inputs, inputs, strict=True)}
+    for depth in sorted(graph._nodes_by_depth, reverse=True):
+        for node in graph._nodes_by_depth[depth]:
+            operation, name = node.operation, prefix + node.operation.name
+            if node.is_input:
+                given = [tensors[id(tensor)] for tensor in node.outputs]
+                rows.append(_row(keras, operation, given, given, name, seen))
                 continue
-            name = prefix + operation.name
+            args, kwargs = node.arguments.fill_in(tensors)
+            given = [tensors[id(tensor)] for tensor in node.input_tensors]
             if isinstance(operation, keras.Model):
-                _walk(keras, _graph(keras, operation, name), name + "/", seen, rows)
-                continue
-            rows.append(_row(keras, operation, node, name, seen))
+                inner = _graph(keras, operation, name)
+                outputs = _walk(keras, inner, given, name + "/", seen, rows)
+            else:
+                if same:
+                    outputs = node.outputs
+                else:
+                    outputs = keras.tree.flatten(operation.compute_output_spec(*args, **kwargs))
+                rows.append(_row(keras, operation, given, outputs, name, seen))
+            for own, computed in zip(node.outputs, outputs, strict=True):
+                tensors[id(own)] = computed
+    return [tensors[id(tensor)] for tensor in graph.outputs]
 
 
-def _row(keras, layer, node, name, seen):
-    outputs = [tuple(tensor.shape[1:]) for tensor in node.outputs]
+def _row(keras, layer, inputs, outputs, name, seen):
+    shapes = [tuple(tensor.shape[1:]) for tensor in outputs]
     trainable, non_trainable, shared = 0, 0, False
     for weights, trainable_weights in (
         (getattr(layer, "trainable_weights", []), True),
@@ -139,13 +189,13 @@ def _row(keras, layer, node, name, seen):
                 trainable += size
             else:
                 non_trainable += size
-    kind, macs, note = _macs(keras, layer, node, name)
+    kind, macs, note = _macs(keras, layer, inputs, outputs, name)
     if shared:
         note = "; ".join(filter(None, [note, "shared weights counted once"]))
     return LayerCost(
         name=name,
         type=type(layer).__name__,
-        output_shape=outputs[0] if len(outputs) == 1 else outputs,
+        output_shape=shapes[0] if len(shapes) == 1 else shapes,
         trainable_params=trainable,
         non_trainable_params=non_trainable,
         macs=macs,
@@ -165,36 +215,27 @@ def _kind(layer):
     return _PACKAGE_KINDS.get(package, "unknown")
 
 
-def _macs(keras, layer, node, name):
+def _macs(keras, layer, inputs, outputs, name):
     """(kind, MACs, note) of one call."""
     layers = keras.layers
     if isinstance(layer, (layers.SeparableConv1D, layers.SeparableConv2D)):
-        positions = _positions(layer, node.outputs[0], name)
+        positions = _positions(layer, outputs[0], name)
         depthwise = math.prod(layer.depthwise_kernel.shape) * positions
         pointwise = math.prod(layer.pointwise_kernel.shape) * positions
         return "weighted sum", depthwise + pointwise, f"depthwise {depthwise:,} + pointwise"
-    if isinstance(layer, (layers.DepthwiseConv1D, layers.DepthwiseConv2D)):
+    transposed = (layers.Conv1DTranspose, layers.Conv2DTranspose, layers.Conv3DTranspose)
+    if isinstance(layer, transposed):  # every input position scatters the whole kernel
         return (
             "weighted sum",
-            math.prod(layer.kernel.shape) * _positions(layer, node.outputs[0], name),
+            math.prod(layer.kernel.shape) * _positions(layer, inputs[0], name),
             "",
         )
-    if isinstance(layer, (layers.Conv1DTranspose, layers.Conv2DTranspose, layers.Conv3DTranspose)):
+    weighted = (layers.Conv1D, layers.Conv2D, layers.Conv3D, layers.DepthwiseConv1D,
+                layers.DepthwiseConv2D, layers.Dense)  # fmt: skip
+    if isinstance(layer, weighted):  # every output position applies the whole kernel once
         return (
             "weighted sum",
-            math.prod(layer.kernel.shape) * _positions(layer, node.input_tensors[0], name),
-            "",
-        )
-    if isinstance(layer, (layers.Conv1D, layers.Conv2D, layers.Conv3D)):
-        return (
-            "weighted sum",
-            math.prod(layer.kernel.shape) * _positions(layer, node.outputs[0], name),
-            "",
-        )
-    if isinstance(layer, layers.Dense):
-        return (
-            "weighted sum",
-            math.prod(layer.kernel.shape) * _positions(layer, node.outputs[0], name),
+            math.prod(layer.kernel.shape) * _positions(layer, outputs[0], name),
             "",
         )
     kind = _kind(layer)
@@ -210,7 +251,8 @@ def _positions(layer, tensor, name):
     sizes = shape[1:] if channels_first else shape[:-1]
     if any(size is None for size in sizes):
         raise ValueError(
-            f"{name}: output shape {tuple(tensor.shape)} has unknown sizes, so its MACs are "
-            "unknown; build the model with a fixed input shape, e.g. keras.Input((224, 224, 3))"
+            f"{name}: shape {tuple(tensor.shape)} has unknown sizes, so its MACs are unknown; "
+            "build the model with a fixed input shape, e.g. keras.Input((224, 224, 3)), or "
+            "pass model_cost(model, input_shape=(224, 224, 3))"
         )
     return math.prod(sizes)

@@ -16,6 +16,7 @@ Reach every function as ``deepvision.ops.<name>``, or its module as ``deepvision
 | ``arithmetic`` | convolution arithmetic: output sizes, "same" padding, parameter counts |
 | ``conv`` | convolution, from loops to im2col, forward and backward |
 | ``pooling`` | max and average pooling |
+| ``separable`` | depthwise and depthwise-separable convolutions |
 | ``dropout`` | inverted dropout, forward and backward |
 | ``normalization`` | batch normalization (training and inference), standardisation |
 | ``augmentation`` | flips, shifts and rotations of training images |
@@ -103,6 +104,7 @@ from deepvision.ops.regression import (
     polynomial_fit,
     polynomial_predict,
 )
+from deepvision.ops.separable import depthwise_conv2d, separable_conv2d
 
 __all__ = [
     "arithmetic",
@@ -128,6 +130,7 @@ __all__ = [
     "denormalize",
     "dense_backward",
     "dense_forward",
+    "depthwise_conv2d",
     "dropout",
     "dropout_backward",
     "dropout_forward",
@@ -172,6 +175,7 @@ __all__ = [
     "rotate",
     "same_output_size",
     "same_padding",
+    "separable_conv2d",
     "sigmoid",
     "sigmoid_derivative",
     "silu",

@@ -81,6 +81,15 @@ def main():
             f"{figure} {diff}  {source}"
         )
 
+    backbone = keras.applications.ResNet50(
+        weights=None, include_top=False, input_shape=(None, None, 3)
+    )
+    seconds = best_time(lambda: model_cost(backbone, input_shape=(224, 224, 3)), 5)
+    print(
+        f"\nResNet50 built with (None, None, 3), shapes recomputed for input_shape=(224, 224, 3): "
+        f"{seconds * 1e3:.1f} ms, {model_cost(backbone, input_shape=(224, 224, 3)).macs:,} MACs"
+    )
+
     print("\n2. against TensorFlow's profiler (weighted-sum nodes / 2)")
     networks = {name: build(**kwargs) for name, (build, kwargs) in _course_networks(models).items()}
     worst = (None, -1.0)

@@ -197,19 +197,22 @@ def hand_macs(layer, node):
     return kh * kw * (c_in // config.get("groups", 1)) * out[1] * out[2] * config["filters"]
 
 
-@pytest.mark.parametrize("name", APPLICATIONS)
-def test_every_weighted_layer_of_the_applications_matches_its_formula(applications, name):
-    model = applications[name]
+@pytest.mark.parametrize("name", [*APPLICATIONS, *CHAPTER_NETWORKS, "mnist_cnn"])
+def test_every_weighted_layer_matches_its_formula(keras, applications, name):
+    model = applications[name] if name in applications else getattr(models, name)()
     rows = {row.name: row for row in cost.model_cost(model).rows}
     checked = 0
     for layer in model.layers:
+        if isinstance(layer, keras.Model):  # the augmentation pipeline: no weighted layer
+            assert not any(rows[f"{layer.name}/{inner.name}"].macs for inner in layer.layers)
+            continue
         row = rows[layer.name]
         if row.kind == "weighted sum":
             assert row.macs == hand_macs(layer, layer._inbound_nodes[0]), layer.name
             checked += 1
         else:
             assert row.macs == 0, layer.name
-    assert checked >= 16
+    assert checked >= 5
 
 
 # ---------------------------------------------------------------- 3. published figures

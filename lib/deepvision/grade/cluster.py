@@ -300,7 +300,7 @@ class ClusterPool:
             self.stack.enter_context(dask.config.set(LOCAL_CONFIG))
             target = self.stack.enter_context(LocalCluster(
                 n_workers=expected, threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.ERROR))
+                dashboard_address=":0", silence_logs=logging.ERROR))
         else:
             target = self.address
         if target is not None:

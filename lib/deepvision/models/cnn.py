@@ -181,6 +181,22 @@ def cifar_rectifier_cnn(
     return keras.Model(inputs, outputs, name=name)
 
 
+def _forward(probe, x, batch_size):
+    """``probe``'s outputs (a list of numpy arrays) on ``x``, called batch by batch.
+
+    Called directly rather than through ``predict``: no graph to trace, which on the few hundred
+    images a chapter reads costs more than the forward pass itself.
+    """
+    import numpy as np
+
+    parts = []
+    for start in range(0, len(x), batch_size):
+        out = probe(x[start : start + batch_size], training=False)
+        out = out if isinstance(out, (list, tuple)) else [out]
+        parts.append([np.asarray(value) for value in out])
+    return [np.concatenate(column) for column in zip(*parts, strict=True)]
+
+
 _RECTIFIER_TYPES = ("ReLU", "LeakyReLU", "PReLU", "ELU", "Activation")
 
 
@@ -214,10 +230,8 @@ def pre_activations(model, x, layer_names=None, batch_size=256):
         chosen = [model.get_layer(layer_name) for layer_name in layer_names]
     if not chosen:
         raise ValueError("model: expected a model with rectifier layers, found none")
-    probe = keras.Model(model.inputs, [layer.input for layer in chosen])
-    outputs = probe.predict(x, batch_size=batch_size, verbose=0)
-    if len(chosen) == 1:
-        outputs = [outputs]
+    probe = keras.Model(model.input, [layer.input for layer in chosen])
+    outputs = _forward(probe, x, batch_size)
     return {layer.name: output for layer, output in zip(chosen, outputs, strict=True)}
 
 
@@ -243,6 +257,10 @@ def dead_unit_fractions(model, x, batch_size=256):
     return {name: dead_unit_fraction(values, thresholds[name]) for name, values in found.items()}
 
 
+#: Below this many training images :func:`rectifier_experiment` trains eagerly (no graph).
+EAGER_BELOW = 2000
+
+
 def rectifier_experiment(
     x_train,
     y_train,
@@ -256,6 +274,7 @@ def rectifier_experiment(
     learning_rate=1e-3,
     seed=0,
     verbose=1,
+    run_eagerly=None,
 ):
     """Train :func:`cifar_rectifier_cnn` once per rectifier under the same budget.
 
@@ -269,11 +288,15 @@ def rectifier_experiment(
         parameters: dict rectifier -> alpha or theta (default :data:`RECTIFIER_DEFAULTS`).
         epochs, width, batch_size, learning_rate, seed: The shared budget.
         verbose: Keras' progress bar (1) or silence (0).
+        run_eagerly: Train without tracing a graph; default: when there are fewer than
+            :data:`EAGER_BELOW` training images (quick mode), where tracing costs more than it
+            saves.
 
     Returns:
         list of dicts, one per rectifier: ``rectifier``, ``parameter``, ``parameters`` (the
         count), ``test_accuracy``, ``dead_fraction`` (of all channels, on the test images:
-        :func:`dead_unit_fractions`) and ``seconds_per_epoch``.
+        :func:`dead_unit_fractions`, weighted by each layer's channels), ``seconds_per_epoch``
+        and ``model`` (the trained keras.Model).
 
     Taught in: chapter 08, "The same network with each rectifier".
     """
@@ -281,6 +304,8 @@ def rectifier_experiment(
 
     import keras
     import numpy as np
+
+    from deepvision.ops.rectifiers import dead_unit_fraction
 
     parameters = dict(parameters or {})
     rows = []
@@ -292,16 +317,24 @@ def rectifier_experiment(
             optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
             loss="sparse_categorical_crossentropy",
             metrics=["accuracy"],
+            jit_compile=False,  # XLA's compile time outweighs its gain on these small runs
+            run_eagerly=len(x_train) < EAGER_BELOW if run_eagerly is None else run_eagerly,
         )
         if verbose:
             print(f"{rectifier}:")
         start = time.perf_counter()
         model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, verbose=verbose)
         seconds = (time.perf_counter() - start) / epochs
-        _, accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0)
-        fractions = dead_unit_fractions(model, x_test)
-        sizes = [layer.input.shape[-1] for layer in rectifier_layers(model)]
-        dead = float(np.average(list(fractions.values()), weights=sizes))
+        found = rectifier_layers(model)
+        probe = keras.Model(model.input, [model.output] + [layer.input for layer in found])
+        probs, *values = _forward(probe, x_test, 256)
+        accuracy = np.mean(np.argmax(probs, axis=-1) == np.reshape(y_test, -1))
+        fractions = [
+            dead_unit_fraction(value, float(getattr(layer, "threshold", 0.0) or 0.0))
+            for layer, value in zip(found, values, strict=True)
+        ]
+        sizes = [value.shape[-1] for value in values]
+        dead = float(np.average(fractions, weights=sizes))
         rows.append(
             {
                 "rectifier": rectifier,
@@ -310,6 +343,7 @@ def rectifier_experiment(
                 "test_accuracy": float(accuracy),
                 "dead_fraction": dead,
                 "seconds_per_epoch": seconds,
+                "model": model,
             }
         )
     return rows

@@ -3,13 +3,19 @@
 * :func:`best_time`: the fastest of several runs of a function (chapter 06);
 * :func:`model_cost`: parameters and multiply-accumulates of a Keras model, layer by layer;
 * :func:`dense_cost`, :func:`conv2d_cost`, :func:`separable_conv2d_cost`: one layer's cost from
-  its sizes.
+  its sizes; :func:`bottleneck_cost`: a 1x1 convolution then a KxK one.
 
 Importing this package does not import TensorFlow (:func:`model_cost` imports Keras when called).
 """
 
 from deepvision.cost.counter import model_cost
-from deepvision.cost.formulas import LayerSize, conv2d_cost, dense_cost, separable_conv2d_cost
+from deepvision.cost.formulas import (
+    LayerSize,
+    bottleneck_cost,
+    conv2d_cost,
+    dense_cost,
+    separable_conv2d_cost,
+)
 from deepvision.cost.table import LayerCost, ModelCost
 from deepvision.cost.timing import best_time
 
@@ -18,6 +24,7 @@ __all__ = [
     "LayerSize",
     "ModelCost",
     "best_time",
+    "bottleneck_cost",
     "conv2d_cost",
     "dense_cost",
     "model_cost",

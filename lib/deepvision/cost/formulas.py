@@ -120,3 +120,44 @@ def separable_conv2d_cost(
     pointwise = in_channels * multiplier * filters
     params = depthwise + pointwise + (filters if use_bias else 0)
     return LayerSize(params, (depthwise + pointwise) * out_h * out_w, (out_h, out_w))
+
+
+def bottleneck_cost(
+    input_size,
+    in_channels,
+    filters,
+    bottleneck_channels,
+    kernel_size=3,
+    stride=1,
+    padding="same",
+    use_bias=True,
+):
+    """Parameters and MACs of a bottleneck: a 1 x 1 ``Conv2D`` from ``in_channels`` down to
+    ``bottleneck_channels``, then the K x K ``Conv2D`` (with ``stride``) to ``filters``.
+
+        MACs = C_in C_b H W  +  K_h K_w C_b H_out W_out C_out
+
+    (H, W the input's size: the 1 x 1 convolution keeps it.) Cheaper than one K x K convolution
+    from C_in when C_b is well below C_in.
+
+    Returns:
+        :class:`LayerSize` of the two layers together.
+
+    Taught in: chapter 10, "The cost calculator".
+    """
+    bottleneck_channels = validate.positive_int(bottleneck_channels, "bottleneck_channels")
+    squeeze = conv2d_cost(
+        input_size, in_channels, bottleneck_channels, 1, 1, "valid", 1, 1, use_bias
+    )
+    spread = conv2d_cost(
+        squeeze.output_size,
+        bottleneck_channels,
+        filters,
+        kernel_size,
+        stride,
+        padding,
+        1,
+        1,
+        use_bias,
+    )
+    return LayerSize(squeeze.params + spread.params, squeeze.macs + spread.macs, spread.output_size)

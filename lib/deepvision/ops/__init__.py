@@ -17,6 +17,7 @@ Reach every function as ``deepvision.ops.<name>``, or its module as ``deepvision
 | ``conv`` | convolution, from loops to im2col, forward and backward |
 | ``pooling`` | max and average pooling |
 | ``separable`` | depthwise and depthwise-separable convolutions |
+| ``receptive`` | receptive fields of a stack: size, jump, start |
 | ``dropout`` | inverted dropout, forward and backward |
 | ``normalization`` | batch normalization (training and inference), standardisation |
 | ``augmentation`` | flips, shifts and rotations of training images |
@@ -25,7 +26,15 @@ Reach every function as ``deepvision.ops.<name>``, or its module as ``deepvision
 Each function's docstring says where it is taught.
 """
 
-from deepvision.ops import arithmetic, augmentation, filters, images, normalization, rectifiers
+from deepvision.ops import (
+    arithmetic,
+    augmentation,
+    filters,
+    images,
+    normalization,
+    receptive,
+    rectifiers,
+)
 from deepvision.ops.activations import (
     relu,
     relu_derivative,
@@ -79,6 +88,12 @@ from deepvision.ops.normalization import (
 )
 from deepvision.ops.optim import gradient_descent_step
 from deepvision.ops.pooling import avg_pool2d, global_avg_pool2d, max_pool2d
+from deepvision.ops.receptive import (
+    ReceptiveField,
+    field_span,
+    receptive_field,
+    receptive_field_size,
+)
 from deepvision.ops.rectifiers import (
     dead_unit_fraction,
     dead_units,
@@ -107,6 +122,7 @@ from deepvision.ops.regression import (
 from deepvision.ops.separable import depthwise_conv2d, separable_conv2d
 
 __all__ = [
+    "ReceptiveField",
     "arithmetic",
     "augmentation",
     "avg_pool2d",
@@ -136,6 +152,7 @@ __all__ = [
     "dropout_forward",
     "elu",
     "elu_derivative",
+    "field_span",
     "filter2d",
     "filters",
     "fit_standardization",
@@ -167,6 +184,9 @@ __all__ = [
     "prelu",
     "prelu_backward",
     "prelu_derivative",
+    "receptive",
+    "receptive_field",
+    "receptive_field_size",
     "random_augment",
     "rectifiers",
     "relative_error",

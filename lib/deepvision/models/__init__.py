@@ -39,6 +39,13 @@ from deepvision.models.mlp import (
     mlp_parameter_count,
     mlp_sequential,
 )
+from deepvision.models.mobile import (
+    bottleneck_unit,
+    inverted_residual,
+    mini_mobile_net,
+    mobile_unit,
+)
+from deepvision.models.resnet import mini_resnet, resnet_module
 
 __all__ = [
     "augmentation_layers",
@@ -61,4 +68,10 @@ __all__ = [
     "mlp_parameter_count",
     "mlp_sequential",
     "mnist_cnn",
+    "bottleneck_unit",
+    "inverted_residual",
+    "mini_mobile_net",
+    "mobile_unit",
+    "mini_resnet",
+    "resnet_module",
 ]

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CASES = [
     ("ch01/01_machine_learning_basics.ipynb", "female", "7.50"),
     ("ch06/06_convolutional_neural_networks.ipynb", "position", "3"),
+    ("ch07/07_components_of_cnns.ipynb", "rate", "0.40"),
     ("ch08/08_rectifiers.ipynb", "alpha or theta", "0.45"),
 ]
 CHROMIUM = "/usr/bin/chromium"

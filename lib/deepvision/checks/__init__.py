@@ -10,7 +10,7 @@ not. The tests of every checker come from the same declarations.
 on (set by ``deepvision.prepare("ch01")``); never the solution.
 """
 
-from deepvision.checks import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10
+from deepvision.checks import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10, ch11
 from deepvision.checks._core import CheckResult
 from deepvision.checks._exercise import Exercise
 from deepvision.checks.ch01 import (
@@ -88,13 +88,6 @@ from deepvision.checks.ch08 import (
     check_prelu_slope_gradient,
     check_thresholded_relu,
 )
-from deepvision.checks.ch11 import (
-    check_bottleneck_unit,
-    check_choose_width,
-    check_depthwise_conv2d,
-    check_separable_macs,
-    check_separable_ratio,
-)
 from deepvision.checks.ch10 import (
     check_conv2d_cost,
     check_conv_macs,
@@ -103,8 +96,15 @@ from deepvision.checks.ch10 import (
     check_receptive_field_size,
     check_stack_macs,
 )
+from deepvision.checks.ch11 import (
+    check_bottleneck_unit,
+    check_choose_width,
+    check_depthwise_conv2d,
+    check_separable_macs,
+    check_separable_ratio,
+)
 
-_CHAPTER_MODULES = (ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10)
+_CHAPTER_MODULES = (ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10, ch11)
 
 
 def exercises():
@@ -253,4 +253,9 @@ __all__ = [
     "check_dense_cost",
     "check_receptive_field_size",
     "check_stack_macs",
+    "check_bottleneck_unit",
+    "check_choose_width",
+    "check_depthwise_conv2d",
+    "check_separable_macs",
+    "check_separable_ratio",
 ]

@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NAME = "01_machine_learning_basics"
 SOLUTION = ROOT / "solutions" / "ch01" / f"{NAME}.ipynb"
 RELEASED = ROOT / "chapters" / "ch01" / f"{NAME}.ipynb"
-LIMITS = ["--cell-timeout", "15", "--timeout", "60", "--memory", "1.5G", "--retries", "1"]
+LIMITS = ["--cell-timeout", "90", "--timeout", "300", "--memory", "1.5G", "--retries", "1"]
 FIELDS = ("status", "score", "max_score", "notes", "reason", "attempts", "fingerprint")
 
 
@@ -117,9 +117,11 @@ def test_a_class_graded_on_local_2_agrees_with_the_same_class_graded_locally(tmp
 
 
 def _processing(client, suffix: str) -> tuple[str, int] | None:
-    """``(worker address, pid)`` of the worker grading the task whose key ends in ``suffix``."""
+    """``(worker address, pid)`` of the worker grading the task whose key ends in ``suffix``,
+    and only that task (the scheduler queues the others on itself: a worker's death is charged
+    to the one submission it was grading)."""
     for address, keys in client.processing().items():
-        if any(str(key).endswith(suffix) for key in keys):
+        if [str(key)[-len(suffix):] for key in keys] == [suffix]:
             try:
                 return address, client.run(os.getpid, workers=[address])[address]
             except OSError:  # that worker just died (distributed's CommClosedError)
@@ -177,7 +179,7 @@ def test_a_worker_killed_mid_run_costs_a_retry_and_a_submission_that_kills_worke
         grader.join(timeout=600)
         assert not grader.is_alive()
     said = capsys.readouterr()
-    assert result["code"] == 0
+    assert result["code"] == 0, said.err[-3000:]
     assert [student for student, _ in killed] == ["interrupted", "victim", "victim"]
     records = _records(course)
     assert sorted(records) == sorted(batch)

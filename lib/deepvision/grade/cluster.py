@@ -357,22 +357,32 @@ class ClusterPool:
     def grade(self, submission, fingerprint: str) -> _Ticket:
         return _Ticket("grade", submission)
 
-    def _submit(self, ticket: _Ticket):
-        if ticket.kind == "reference":
-            ticket.future = self.client.submit(
-                reference_task, self.name, ticket.item, key=f"{self.name}-reference-"
-                f"{ticket.item}", priority=10, pure=False)
-        else:
-            s = ticket.item
-            ticket.future = self.client.submit(
-                grade_task, self.name, s.student, s.chapter, _files(s), s.timestamp, s.lms,
-                list(s.notes), key=f"{self.name}-{s.student}-{s.chapter}", pure=False)
-        self.tickets.append(ticket)
-        return ticket.future
+    def _submit(self, batch: list[_Ticket]) -> None:
+        """Send ``batch`` to the scheduler: each reference alone, first, the submissions in
+        one call, so the scheduler sees them as one large group of root tasks and queues them
+        on itself, handing each worker thread one at a time (``worker-saturation`` 1.0)."""
+        for ticket in batch:
+            if ticket.kind == "reference":
+                ticket.future = self.client.submit(
+                    reference_task, self.name, ticket.item, priority=10, pure=False,
+                    key=f"{self.name}-reference-{ticket.item}")
+        grades = [t for t in batch if t.kind == "grade"]
+        if grades:
+            items = [t.item for t in grades]
+            futures = self.client.map(
+                grade_task, [self.name] * len(items), [s.student for s in items],
+                [s.chapter for s in items], [_files(s) for s in items],
+                [s.timestamp for s in items], [s.lms for s in items],
+                [list(s.notes) for s in items], pure=False,
+                key=[f"{self.name}-{s.student}-{s.chapter}" for s in items])
+            for ticket, future in zip(grades, futures, strict=True):
+                ticket.future = future
+        self.tickets.extend(batch)
 
     def _window(self) -> int:
-        """Tasks kept submitted: twice the cluster's threads, so no worker waits for one."""
-        return max(4, 2 * sum(self.client.nthreads().values()))
+        """Tasks kept at the scheduler: more than twice the cluster's threads, the size from
+        which Dask queues a group of tasks on the scheduler instead of on the workers."""
+        return 4 * max(1, sum(self.client.nthreads().values())) + 1
 
     def completed(self, tickets):
         """``(ticket, value)`` as each finishes; submissions are sent a window at a time (the
@@ -382,10 +392,11 @@ class ClusterPool:
         by_future, running = {}, as_completed()
 
         def top_up():
-            window = self._window()
-            while queue and len(by_future) < window:
-                ticket = queue.pop(0)
-                by_future[self._submit(ticket)] = ticket
+            room = self._window() - len(by_future)
+            batch, queue[:] = queue[:max(room, 0)], queue[max(room, 0):]
+            self._submit(batch)
+            for ticket in batch:
+                by_future[ticket.future] = ticket
                 running.add(ticket.future)
 
         top_up()

@@ -32,6 +32,8 @@ CASES = [
     ("ch06/06_convolutional_neural_networks.ipynb", "position", "3"),
     ("ch07/07_components_of_cnns.ipynb", "rate", "0.40"),
     ("ch08/08_rectifiers.ipynb", "alpha or theta", "0.45"),
+    ("ch10/10_convolution_arithmetic.ipynb", "stride", "4"),
+    ("ch11/11_efficiency_techniques.ipynb", "filters (C_out)", "88"),
 ]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

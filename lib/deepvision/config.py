@@ -154,6 +154,19 @@ BUDGETS: dict[str, tuple[Budget, Budget]] = {
         Budget(1, None, None, ms_per_image=MEASURED_MS["ch08_dying"], images_per_epoch=50000),
         Budget(1, 800, 200, width=0.5),
     ),
+    # Chapter 11: the book's mini mobile network, its standard-convolution twin and the chapter-09
+    # mini ResNet trained under one budget (benchmarks/efficiency.py; not in the notebook).
+    "ch11_efficiency": (
+        Budget(10, None, None),
+        Budget(3, 2000, 1000),
+    ),
+    # Chapter 10: latency against MACs. No training: ``epochs`` counts the timed repeats
+    # (``unit="repeat"``) and ``width`` is the image side as a fraction of 224 (keras.applications
+    # at 224x224 in full mode, 64x64 in quick mode: the same code, smaller images).
+    "ch10_latency": (
+        Budget(5, None, None, unit="repeat", width=1.0),
+        Budget(2, None, None, unit="repeat", width=64 / 224),
+    ),
 }
 
 

@@ -15,7 +15,7 @@ listed with 0 MACs and say why: the published figures (VGG16 15.5 G, ResNet-50 3
 300 M) count the multiply-accumulates of the convolutions and dense layers only, and so does this
 counter. FLOPs = 2 x MACs is a convention on top of it.
 
-Taught in: chapter 10 (to be written).
+Taught in: chapter 10, "A model's cost, layer by layer".
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def model_cost(model, input_shape=None):
         ``model.count_params()``), ``.trainable_params``, ``.non_trainable_params``, ``.macs``
         (one example), ``.flops`` (= 2 x MACs, a convention); ``print()`` it for a table.
 
-    Taught in: chapter 10 (to be written).
+    Taught in: chapter 10, "A model's cost, layer by layer".
     """
     import keras
 

@@ -6,7 +6,7 @@
 
 (g the groups; the ``+ 1`` is the bias, one per output channel.)
 
-Taught in: chapter 10 (to be written).
+Taught in: chapter 10, "Dense layers", "Convolution layers" and "Counting parameters".
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def dense_cost(n_in, units, use_bias=True):
     Returns:
         :class:`LayerSize` with ``output_size`` ``()``.
 
-    Taught in: chapter 10 (to be written).
+    Taught in: chapter 10, "Dense layers".
     """
     n_in = validate.positive_int(n_in, "n_in")
     units = validate.positive_int(units, "units")
@@ -79,7 +79,7 @@ def conv2d_cost(
     Returns:
         :class:`LayerSize`.
 
-    Taught in: chapter 10 (to be written).
+    Taught in: chapter 10, "Convolution layers" and "Counting parameters".
     """
     in_channels = validate.positive_int(in_channels, "in_channels")
     filters = validate.positive_int(filters, "filters")
@@ -110,7 +110,7 @@ def separable_conv2d_cost(
     Returns:
         :class:`LayerSize`.
 
-    Taught in: chapter 10 (to be written).
+    Taught in: chapter 10, "The cost calculator".
     """
     in_channels = validate.positive_int(in_channels, "in_channels")
     filters = validate.positive_int(filters, "filters")

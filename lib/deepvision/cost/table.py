@@ -1,6 +1,6 @@
 """The counter's result: one row per layer call, the totals, a text table and an HTML table.
 
-Taught in: chapter 10 (to be written).
+Taught in: chapter 10, "A model's cost, layer by layer".
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class ModelCost:
         model_name: The model's name.
         rows: A :class:`LayerCost` per layer call, in the order the model computes them.
 
-    Taught in: chapter 10 (to be written).
+    Taught in: chapter 10, "A model's cost, layer by layer".
     """
 
     model_name: str

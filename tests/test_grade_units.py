@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -365,3 +366,18 @@ def test_a_result_is_written_in_place_of_the_old_folder_and_never_outside(tmp_pa
     failed = pack(Outcome("alice", "ch01", "failed", reason="why", scratch=tmp_path))
     assert failed.grades is None and failed.files == {} and failed.outcome.scratch is None
     assert pickle.loads(pickle.dumps(failed)) == Result(failed.outcome)
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="sandbox users are given out by root only")
+def test_two_graders_on_one_machine_never_give_a_sandbox_user_twice(tmp_path):
+    """Two RunDirectories stand for two Dask worker processes of one machine: each counts from
+    the same first user, and the lock files keep their sandboxes' users apart."""
+    from deepvision.grade.sandbox import Limits, RunDirectory
+
+    first, second = (RunDirectory(tmp_path / name, ROOT, Limits()) for name in ("a", "b"))
+    held = [first.new_uid(), second.new_uid(), first.new_uid(), second.new_uid()]
+    assert len(set(held)) == 4
+    first.release_uid(held[0])
+    again = RunDirectory(tmp_path / "c", ROOT, Limits())
+    assert again.new_uid() == held[0]  # given back: free for the next sandbox
+    assert second.new_uid() not in held

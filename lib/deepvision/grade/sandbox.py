@@ -15,11 +15,13 @@ Taught in: nowhere (grading infrastructure); see autograder/README.md.
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import json
 import os
 import shutil
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -93,7 +95,7 @@ class RunDirectory:
         self.root, self.repo, self.limits = Path(root), Path(repo), limits
         self.data_dir, self.quick = data_dir, quick
         self.read_only = walls.read_only_paths(data_dir)
-        self._uids, self._lock = itertools.count(), threading.Lock()
+        self._uids, self._lock, self._held = itertools.count(), threading.Lock(), {}
         kernel_dir = self.root / "jupyter" / "kernels" / KERNEL_NAME
         kernel_dir.mkdir(parents=True, exist_ok=True)
         spec = {
@@ -106,11 +108,35 @@ class RunDirectory:
         (kernel_dir / "kernel.json").write_text(json.dumps(spec))
 
     def new_uid(self) -> int | None:
-        """The user a new sandbox runs as (root only): one of its own, 1000 in rotation."""
+        """The user a new sandbox runs as (root only): one of its own, 1000 in rotation.
+
+        A user is claimed with a lock file for as long as its sandbox runs (:meth:`release_uid`),
+        so the grader's other processes on this machine (the other Dask workers of a cluster)
+        never give the same user to a sandbox at the same time.
+        """
         if os.getuid() != 0 or not self.limits.sandbox:
             return None
+        folder = Path(tempfile.gettempdir()) / "deepvision-grade-users"
+        folder.mkdir(mode=0o700, exist_ok=True)
         with self._lock:
-            return walls.UID_BASE + next(self._uids) % 1000
+            for _ in range(1000):
+                uid = walls.UID_BASE + next(self._uids) % 1000
+                handle = os.open(folder / f"{uid}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    os.close(handle)
+                    continue
+                self._held[uid] = handle
+                return uid
+        raise RuntimeError("all 1000 sandbox users are in use on this machine")
+
+    def release_uid(self, uid: int | None) -> None:
+        """Give back a user from :meth:`new_uid` once its sandbox has ended."""
+        with self._lock:
+            handle = self._held.pop(uid, None)
+        if handle is not None:
+            os.close(handle)
 
     def walls(self, box: Path, uid: int | None) -> walls.Spec:
         limits = self.limits
@@ -239,15 +265,16 @@ def _grade(submission, chapter_info, run, template_db, work, feedback, outcome):
     link = course / "solutions" / submission.chapter
     if not link.exists():
         link.symlink_to(source, target_is_directory=True)
-    box = walls.new_box()
+    box, uid = walls.new_box(), run.new_uid()
     try:
         (work / "nbgrader_config.py").write_text(run.config(course, box=box))
-        spec = run.walls(box, run.new_uid())
+        spec = run.walls(box, uid)
         env = run.environment(work, chapter_info.hidden_file, spec)
         _attempts(submission, chapter_info, run, template_db, work, feedback, outcome, original,
                   course, env, spec)
     finally:
         shutil.rmtree(box, ignore_errors=True)
+        run.release_uid(uid)
 
 
 def _attempts(submission, chapter_info, run, template_db, work, feedback, outcome, original,

@@ -16,6 +16,14 @@ All in one run, on this machine:
    same honest submission graded beside another honest one (does the bomb slow its neighbour?).
 
     python benchmarks/grading.py [--submissions 6] [--workers N] [--starts 10] [--skip-plain]
+    python benchmarks/grading.py --cluster local:N [--submissions 8]
+
+With ``--cluster local:N`` it measures the Dask cluster instead (and nothing else): chapter 01,
+the same honest submissions graded by the command with 1, 2, ... N local workers (threads) and
+on ``--cluster local:1`` ... ``local:N`` (worker processes of a Dask LocalCluster), so the
+cluster's overhead per submission is the difference; the cluster's start-up (starting the worker
+processes, checking them, handing them the run) is timed on its own too. Goal: under 0.5 s per
+submission.
 
 Goals on a 2-core machine: the sandboxed command at least 1.7 times plain nbgrader's rate on
 chapter 04 with feedback; the sandbox under 1 s per submission; an infinite loop no more than
@@ -148,6 +156,56 @@ def neighbours(scratch: Path) -> tuple[float, float, dict]:
     return seconds[0], seconds[1], records["other"]
 
 
+def cluster_startup(scratch: Path, workers: int) -> float:
+    """Seconds to start ``local:workers``, check its workers and hand them a run, then stop."""
+    from deepvision.grade import gradebook as gb
+    from deepvision.grade.cluster import ClusterPool
+    from deepvision.grade.sandbox import Limits
+
+    root = scratch / f"startup-{workers}"
+    root.mkdir()
+    infos = gb.register_chapters(ROOT, ["ch01"], root / "gradebook.db", root)
+    template = gb.snapshot(root / "gradebook.db", root / "template.db")
+    started = time.monotonic()
+    pool = ClusterPool(f"local:{workers}", repo=ROOT, chapters=["ch01"], infos=infos,
+                       template=template, limits=Limits(), data_dir=cli.data_directory(),
+                       quick=os.environ.get("DEEPVISION_QUICK"), feedback=True)
+    pool.close()
+    return time.monotonic() - started
+
+
+def cluster_comparison(scratch: Path, n: int, most: int) -> int:
+    """Chapter 01, ``n`` honest submissions: local threads against local Dask workers."""
+    load = os.getloadavg()
+    rows = []
+    for workers in range(1, most + 1):
+        seconds, scores = {}, set()
+        for how, options in (("local", ["--workers", str(workers)]),
+                             ("cluster", ["--cluster", f"local:{workers}"])):
+            course = scratch / f"{how}-{workers}"
+            _submit(course, "ch01", CH01, {f"student{i:02d}": None for i in range(n)})
+            started = time.monotonic()
+            code = cli.main(["autograde", "ch01", "--course", str(course), "--cell-timeout",
+                             "60", "--timeout", "120", *options])
+            seconds[how] = time.monotonic() - started
+            assert code == 0
+            scores |= {(r["status"], r["score"]) for r in report.read_records(course, ["ch01"])}
+        startup = cluster_startup(scratch, workers)
+        rows.append((workers, seconds["local"], seconds["cluster"], startup, scores))
+    print()
+    print(f"machine: {os.cpu_count()} cores, load average before {load[0]:.1f} / {load[1]:.1f} / "
+          f"{load[2]:.1f}; chapter 01 in quick mode, {n} honest submissions, sandboxed, with "
+          "feedback (registration and the reference solution included in each run)")
+    for workers, local, cluster, startup, scores in rows:
+        overhead = (cluster - local) / n
+        print(f"  {workers} worker{'s' if workers > 1 else ' '}: local {local:6.1f} s "
+              f"{60 * n / local:5.2f} per minute | --cluster local:{workers} {cluster:6.1f} s "
+              f"{60 * n / cluster:5.2f} per minute | overhead {overhead:+.2f} s per submission, "
+              f"{(cluster - local - startup) / n:+.2f} s without the cluster's start-up "
+              f"({startup:.1f} s) (goal under 0.5 s); {sorted(scores)}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -155,9 +213,16 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--starts", type=int, default=10)
     parser.add_argument("--skip-plain", action="store_true")
+    parser.add_argument("--cluster", type=cli.parse_cluster, metavar="local:N",
+                        help="measure the Dask cluster with 1..N workers instead")
     args = parser.parse_args(argv)
     os.environ.setdefault("DEEPVISION_QUICK", "1")
     n = args.submissions
+    if args.cluster:
+        if not args.cluster.startswith("local:"):
+            parser.error("--cluster: this benchmark starts its own clusters: local:N")
+        with tempfile.TemporaryDirectory(prefix="deepvision-bench-") as scratch:
+            return cluster_comparison(Path(scratch), n, int(args.cluster.split(":")[1]))
     load = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="deepvision-bench-") as scratch:
         scratch = Path(scratch)

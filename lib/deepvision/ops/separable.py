@@ -16,7 +16,7 @@ cost is the fraction 1/C_out + 1/K^2 (with M = 1).
 
 Stride and padding follow chapter 06 (:func:`deepvision.ops.conv.pad_input`).
 
-Taught in: chapter 11 (to be written).
+Taught in: chapter 11, "Depthwise separable convolutions".
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def depthwise_conv2d(x, w, b=None, stride=1, padding="valid"):
         Array (N, H', W', C_in * M); output channel ``c * M + m`` is input channel c filtered by
         ``w[:, :, c, m]``.
 
-    Taught in: chapter 11 (to be written).
+    Taught in: chapter 11, "Depthwise separable convolutions".
     """
     out = _depthwise(x, w, stride, padding)
     b = _bias(b, out.shape[3], "one bias per output channel, C_in * M")
@@ -103,7 +103,7 @@ def separable_conv2d(x, depthwise_w, pointwise_w, b=None, stride=1, padding="val
     Returns:
         Array (N, H', W', C_out).
 
-    Taught in: chapter 11 (to be written).
+    Taught in: chapter 11, "Depthwise separable convolutions".
     """
     depthwise = _depthwise(x, depthwise_w, stride, padding)
     pointwise_w = _array(pointwise_w, "pointwise_w", "(1, 1, C_in * M, C_out)")

@@ -179,7 +179,7 @@ def cluster_comparison(scratch: Path, n: int, most: int) -> int:
     load = os.getloadavg()
     rows = []
     for workers in range(1, most + 1):
-        seconds, scores = {}, set()
+        seconds, scores, per_task = {}, set(), []
         for how, options in (("local", ["--workers", str(workers)]),
                              ("cluster", ["--cluster", f"local:{workers}"])):
             course = scratch / f"{how}-{workers}"
@@ -189,20 +189,25 @@ def cluster_comparison(scratch: Path, n: int, most: int) -> int:
                              "60", "--timeout", "120", *options])
             seconds[how] = time.monotonic() - started
             assert code == 0
-            scores |= {(r["status"], r["score"]) for r in report.read_records(course, ["ch01"])}
+            records = report.read_records(course, ["ch01"])
+            scores |= {(r["status"], r["score"]) for r in records}
+            per_task += [r["timings"]["cluster"] for r in records if "cluster" in r["timings"]]
         startup = cluster_startup(scratch, workers)
-        rows.append((workers, seconds["local"], seconds["cluster"], startup, scores))
+        rows.append((workers, seconds["local"], seconds["cluster"], startup, scores, per_task))
     print()
     print(f"machine: {os.cpu_count()} cores, load average before {load[0]:.1f} / {load[1]:.1f} / "
           f"{load[2]:.1f}; chapter 01 in quick mode, {n} honest submissions, sandboxed, with "
           "feedback (registration and the reference solution included in each run)")
-    for workers, local, cluster, startup, scores in rows:
+    for workers, local, cluster, startup, scores, per_task in rows:
         overhead = (cluster - local) / n
         print(f"  {workers} worker{'s' if workers > 1 else ' '}: local {local:6.1f} s "
               f"{60 * n / local:5.2f} per minute | --cluster local:{workers} {cluster:6.1f} s "
               f"{60 * n / cluster:5.2f} per minute | overhead {overhead:+.2f} s per submission, "
               f"{(cluster - local - startup) / n:+.2f} s without the cluster's start-up "
               f"({startup:.1f} s) (goal under 0.5 s); {sorted(scores)}")
+        print(f"    measured on each task (the notebook in, the result packed and sent back): "
+              f"mean {statistics.mean(per_task):.3f} s, max {max(per_task):.3f} s "
+              f"over {len(per_task)} submissions")
     return 0
 
 

@@ -40,6 +40,7 @@ import os
 import platform
 import shutil
 import socket
+import time
 import uuid
 from pathlib import Path
 
@@ -220,6 +221,7 @@ def _plugin(name: str) -> GradingPlugin:
 def grade_task(name: str, student: str, chapter: str, files: list, timestamp: str | None,
                lms: bool, notes: list[str]) -> Result:
     """A worker's task: grade one submission (its files as ``(name, bytes or None, size)``)."""
+    started = time.time()
     plugin = _plugin(name)
     tag = f"{student}-{chapter}-{uuid.uuid4().hex[:8]}"
     work, inbox = plugin.root / "work" / tag, plugin.root / "in" / tag
@@ -237,10 +239,14 @@ def grade_task(name: str, student: str, chapter: str, files: list, timestamp: st
     try:
         outcome = grade_one(submission, plugin.infos[chapter], plugin.run, plugin.template,
                             work, plugin.feedback)
-        return pack(outcome)
+        result = pack(outcome)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(inbox, ignore_errors=True)
+    # what the cluster added on the worker (the files in, the result out), and when it was sent
+    result.outcome.timings["cluster"] = round(time.time() - started - outcome.seconds, 3)
+    result.sent = time.time()
+    return result
 
 
 def reference_task(name: str, chapter: str) -> str | None:
@@ -410,7 +416,11 @@ class ClusterPool:
     def _value(self, ticket: _Ticket):
         future = ticket.future
         if future.status == "finished":
-            return future.result()
+            result = future.result()
+            if isinstance(result, Result) and result.sent is not None:  # and on its way back
+                timings = result.outcome.timings
+                timings["cluster"] = round(timings["cluster"] + time.time() - result.sent, 3)
+            return result
         error = future.exception()
         if isinstance(error, Refused):
             self.cancel()

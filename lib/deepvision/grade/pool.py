@@ -44,6 +44,7 @@ class Result:
     outcome: Outcome
     grades: dict | None = None
     files: dict = field(default_factory=dict)
+    sent: float | None = None  # when a Dask worker sent it (time.time())
 
 
 def pack(outcome: Outcome) -> Result:

@@ -9,5 +9,7 @@ Modules: :mod:`~deepvision.grade.cli` (the command), :mod:`~deepvision.grade.sub
 (finding and preparing notebooks), :mod:`~deepvision.grade.sandbox` (one submission under
 limits), :mod:`~deepvision.grade.kernel` (the limited kernel), :mod:`~deepvision.grade.hooks`
 (nbgrader preprocessors), :mod:`~deepvision.grade.gradebook` (the SQLite gradebook),
-:mod:`~deepvision.grade.report` (progress, summary, CSV).
+:mod:`~deepvision.grade.report` (progress, summary, CSV), :mod:`~deepvision.grade.pool` (where
+submissions are graded and the record each one sends back), :mod:`~deepvision.grade.cluster`
+(the same on a Dask cluster, ``--cluster``).
 """

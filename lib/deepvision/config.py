@@ -158,7 +158,7 @@ BUDGETS: dict[str, tuple[Budget, Budget]] = {
     # mini ResNet trained under one budget (benchmarks/efficiency.py; not in the notebook).
     "ch11_efficiency": (
         Budget(10, None, None),
-        Budget(3, 2000, 1000),
+        Budget(2, 2000, 1000),
     ),
     # Chapter 10: latency against MACs. No training: ``epochs`` counts the timed repeats
     # (``unit="repeat"``) and ``width`` is the image side as a fraction of 224 (keras.applications

@@ -287,7 +287,9 @@ def rectifier_experiment(
         rectifiers: Names from :data:`RECTIFIERS`.
         parameters: dict rectifier -> alpha or theta (default :data:`RECTIFIER_DEFAULTS`).
         epochs, width, batch_size, learning_rate, seed: The shared budget.
-        verbose: Keras' progress bar (1) or silence (0).
+        verbose: Keras' progress bar (1) or silence (0); with 1, the first network also times its
+            first batches and says what the whole experiment will take on this machine
+            (:func:`deepvision.models.callbacks.time_estimate`).
         run_eagerly: Train without tracing a graph; default: when there are fewer than
             :data:`EAGER_BELOW` training images (quick mode), where tracing costs more than it
             saves.
@@ -305,11 +307,12 @@ def rectifier_experiment(
     import keras
     import numpy as np
 
+    from deepvision.models.callbacks import time_estimate
     from deepvision.ops.rectifiers import dead_unit_fraction
 
     parameters = dict(parameters or {})
     rows = []
-    for rectifier in rectifiers:
+    for index, rectifier in enumerate(rectifiers):
         parameter = parameters.get(rectifier, RECTIFIER_DEFAULTS.get(rectifier))
         keras.utils.set_random_seed(seed)
         model = cifar_rectifier_cnn(rectifier, parameter, width=width)
@@ -323,7 +326,16 @@ def rectifier_experiment(
         if verbose:
             print(f"{rectifier}:")
         start = time.perf_counter()
-        model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, verbose=verbose)
+        # the first network times its first batches and says what all of them will take here
+        estimate = [time_estimate(runs=len(rectifiers))] if verbose and index == 0 else []
+        model.fit(
+            x_train,
+            y_train,
+            batch_size=batch_size,
+            epochs=epochs,
+            verbose=verbose,
+            callbacks=estimate,
+        )
         seconds = (time.perf_counter() - start) / epochs
         found = rectifier_layers(model)
         probe = keras.Model(model.input, [model.output] + [layer.input for layer in found])

@@ -1,0 +1,65 @@
+"""The time-estimate callback: it times real training batches and reports once."""
+
+import numpy as np
+import pytest
+
+from deepvision.models import callbacks
+
+pytestmark = pytest.mark.keras
+
+
+def _fit(callback, samples, batch_size=4, epochs=2):
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    x = np.random.default_rng(0).normal(size=(samples, 8)).astype("float32")
+    y = np.arange(samples) % 4
+    model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[callback])
+
+
+def test_it_reports_once_with_the_whole_runs_cost():
+    lines = []
+    estimate = callbacks.time_estimate(batches=3, skip=1, runs=7, report=lines.append)
+    _fit(estimate, samples=40)  # 10 batches per epoch, 2 epochs
+    assert len(lines) == 1 and lines[0] == estimate.line
+    assert "batches 2-4" in estimate.line
+    assert "2 epoch(s) of 10 batches, 7 runs" in estimate.line
+    assert estimate.seconds_per_batch > 0
+    total = estimate.seconds_per_batch * 10 * 2 * 7
+    assert f"about {callbacks.in_words(total)} in all" in estimate.line
+
+
+def test_a_run_too_short_to_measure_reports_nothing():
+    lines = []
+    estimate = callbacks.time_estimate(batches=5, skip=1, report=lines.append)
+    _fit(estimate, samples=8, epochs=1)  # 2 batches in all
+    assert lines == [] and estimate.line is None
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(0, "1 second"), (40.4, "40 seconds"), (600, "10 minutes"), (48960, "13.6 hours")],
+)
+def test_durations_in_words(seconds, words):
+    assert callbacks.in_words(seconds) == words
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"batches": 0}, "batches"),
+        ({"skip": -1}, "skip"),
+        ({"runs": 0}, "runs"),
+        ({"report": "print"}, "report"),
+    ],
+)
+def test_bad_arguments_name_themselves(arguments, message):
+    with pytest.raises(ValueError, match=message):
+        callbacks.time_estimate(**arguments)
+
+
+def test_a_negative_duration_is_refused():
+    with pytest.raises(ValueError, match="seconds"):
+        callbacks.in_words(-1)

@@ -41,6 +41,10 @@ def test_full_mode_costs_are_measured_once_and_estimated_from_there():
         "ch06_mnist_cnn"
     )
     assert "5 seconds" in config.estimate("ch04_mlp", images=100, epochs=1)
+    seconds = config.MEASURED_MS["ch07_cifar"] * 45000 * 20 / 1000  # hours: said in hours
+    assert f"about {seconds / 3600:.1f} hours on a 2-core CPU" in config.estimate(
+        "ch07_cifar", images=45000, epochs=20
+    )
     assert config.budget_for("mnist", "full").ms_per_image is None
     assert "not measured" in config.estimate("mnist")
 
@@ -62,7 +66,7 @@ def test_the_readme_quotes_the_measured_estimate():
     from tests.notebooks import ROOT
 
     readme = " ".join((ROOT / "README.md").read_text().split())
-    for name in ("ch04_mlp", "ch06_mnist_cnn"):
+    for name in ("ch04_mlp", "ch06_mnist_cnn", "ch07_cifar"):
         estimate = config.estimate(name).split(" (")[0]  # "about 7 minutes on a 2-core CPU"
         assert estimate in readme, f"the README should quote {estimate!r} for {name}"
 

@@ -226,7 +226,9 @@ def estimate(name: str, images: int | None = None, epochs: int | None = None) ->
 def _duration(seconds: float) -> str:
     if seconds < 90:
         return f"{max(5, round(seconds / 5) * 5):.0f} seconds"
-    return f"{round(seconds / 60):.0f} minutes"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60):.0f} minutes"
+    return f"{seconds / 3600:.1f} hours"
 
 
 def budget_for(name: str, mode: str) -> Budget:

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from deepvision import config
 from deepvision.models import callbacks
 
 pytestmark = pytest.mark.keras
@@ -28,7 +29,7 @@ def test_it_reports_once_with_the_whole_runs_cost():
     assert "2 epoch(s) of 10 batches, 7 runs" in estimate.line
     assert estimate.seconds_per_batch > 0
     total = estimate.seconds_per_batch * 10 * 2 * 7
-    assert f"about {callbacks.in_words(total)} in all" in estimate.line
+    assert f"about {config.in_words(total)} in all" in estimate.line
 
 
 def test_a_run_too_short_to_measure_reports_nothing():
@@ -36,14 +37,6 @@ def test_a_run_too_short_to_measure_reports_nothing():
     estimate = callbacks.time_estimate(batches=5, skip=1, report=lines.append)
     _fit(estimate, samples=8, epochs=1)  # 2 batches in all
     assert lines == [] and estimate.line is None
-
-
-@pytest.mark.parametrize(
-    ("seconds", "words"),
-    [(0, "1 second"), (40.4, "40 seconds"), (600, "10 minutes"), (48960, "13.6 hours")],
-)
-def test_durations_in_words(seconds, words):
-    assert callbacks.in_words(seconds) == words
 
 
 @pytest.mark.parametrize(
@@ -58,8 +51,3 @@ def test_durations_in_words(seconds, words):
 def test_bad_arguments_name_themselves(arguments, message):
     with pytest.raises(ValueError, match=message):
         callbacks.time_estimate(**arguments)
-
-
-def test_a_negative_duration_is_refused():
-    with pytest.raises(ValueError, match="seconds"):
-        callbacks.in_words(-1)

@@ -218,12 +218,13 @@ def estimate(name: str, images: int | None = None, epochs: int | None = None) ->
     epochs = full.epochs if epochs is None else epochs
     seconds = full.ms_per_image * images * epochs / 1000
     return (
-        f"about {_duration(seconds)} on a 2-core CPU ({full.ms_per_image:.2f} ms per image per "
+        f"about {in_words(seconds)} on a 2-core CPU ({full.ms_per_image:.2f} ms per image per "
         f"epoch, measured by benchmarks/training_costs.py)"
     )
 
 
-def _duration(seconds: float) -> str:
+def in_words(seconds: float) -> str:
+    """A duration as a learner reads it: "40 seconds", "12 minutes", "13.7 hours"."""
     if seconds < 90:
         return f"{max(5, round(seconds / 5) * 5):.0f} seconds"
     if seconds < 90 * 60:

@@ -13,7 +13,7 @@ Importing this package does not import TensorFlow: the builders import Keras whe
 :mod:`deepvision.models.numpy_mlp` is the from-scratch numpy network (no Keras at all).
 """
 
-from deepvision.models.callbacks import in_words, time_estimate
+from deepvision.models.callbacks import time_estimate
 from deepvision.models.cifar import (
     augmentation_layers,
     best_checkpoint,
@@ -60,7 +60,6 @@ __all__ = [
     "cifar_rectifier_cnn",
     "compiled_mlp",
     "dead_unit_fractions",
-    "in_words",
     "inverted_residual",
     "mini_mobile_net",
     "mini_resnet",

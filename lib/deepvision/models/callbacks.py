@@ -7,26 +7,7 @@ from __future__ import annotations
 
 import time
 
-from deepvision import validate
-
-
-def in_words(seconds):
-    """A duration for a learner: "40 seconds", "12 minutes", "13.6 hours".
-
-    Args:
-        seconds: A non-negative number of seconds.
-
-    Returns:
-        str.
-    """
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds >= 0:
-        raise ValueError(f"seconds: expected a non-negative number of seconds, got {seconds!r}")
-    if seconds < 90:
-        count = max(1, round(seconds))
-        return f"{count} second{'s' if count != 1 else ''}"
-    if seconds < 90 * 60:
-        return f"{round(seconds / 60):.0f} minutes"
-    return f"{seconds / 3600:.1f} hours"
+from deepvision import config, validate
 
 
 def time_estimate(batches=5, skip=1, runs=1, report=print):
@@ -85,7 +66,7 @@ def time_estimate(batches=5, skip=1, runs=1, report=print):
             self.line = (
                 f"measured here on batches {skip + 1}-{skip + batches}: "
                 f"{self.seconds_per_batch * 1000:.0f} ms per batch; {size}: "
-                f"about {in_words(total)} in all"
+                f"about {config.in_words(total)} in all"
             )
             report(self.line)
 

@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 
+from deepvision.ops.activations import sigmoid
 from deepvision.validate import float_array, positive_number
 
 _GELU_TANH_SCALE = math.sqrt(2.0 / math.pi)
@@ -269,15 +270,6 @@ def gelu_derivative(z, approximate=False):
     return _normal_cdf(z) + z * _normal_pdf(z)
 
 
-def _sigmoid(z):
-    out = np.empty_like(z)
-    positive = z >= 0
-    out[positive] = 1.0 / (1.0 + np.exp(-z[positive]))
-    exp_z = np.exp(z[~positive])
-    out[~positive] = exp_z / (1.0 + exp_z)
-    return out
-
-
 def silu(z):
     """Sigmoid linear unit, also called swish (Elfwing et al., 2017; Ramachandran et al., 2017).
 
@@ -292,7 +284,7 @@ def silu(z):
     Taught in: chapter 08, "GELU and SiLU".
     """
     z = float_array(z, "z")
-    return z * _sigmoid(z)
+    return z * sigmoid(z)
 
 
 def silu_derivative(z):
@@ -304,7 +296,7 @@ def silu_derivative(z):
     Taught in: chapter 08, "GELU and SiLU".
     """
     z = float_array(z, "z")
-    s = _sigmoid(z)
+    s = sigmoid(z)
     return s * (1.0 + z * (1.0 - s))
 
 

@@ -44,3 +44,17 @@ def interactive_figure(draw, controls, columns=None):
     box.controls = controls
     update()
     return box
+
+
+def error_figure(message):
+    """A one-line figure that shows ``message`` in red: what a widget draws for sizes it refuses.
+
+    A slider combination that a function rejects (a kernel larger than the input, groups that do
+    not divide the channels) shows the function's own sentence instead of a traceback.
+    """
+    import matplotlib.pyplot as plt
+
+    fig, axis = plt.subplots(figsize=(8, 1))
+    axis.axis("off")
+    axis.text(0, 0.5, message, color="#cf222e", fontsize=11, va="center")
+    return fig

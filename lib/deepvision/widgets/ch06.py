@@ -13,7 +13,7 @@ import numpy as np
 
 from deepvision import ops
 from deepvision.ops import arithmetic, filters
-from deepvision.widgets._base import interactive_figure
+from deepvision.widgets._base import error_figure, interactive_figure
 
 # ------------------------------------------------------------------------------ kernels as text
 
@@ -184,15 +184,6 @@ def draw_convolution(image, kernel, stride=1, padding="valid", position=0):
     return fig
 
 
-def _show_error(message):
-    import matplotlib.pyplot as plt
-
-    fig, axis = plt.subplots(figsize=(8, 1))
-    axis.axis("off")
-    axis.text(0, 0.5, message, color="#cf222e", fontsize=11, va="center")
-    return fig
-
-
 def convolution_explorer(image=None, preset="line detector"):
     """Pick or edit a 3x3 kernel, stride and padding, and slide the window with ``position``."""
     import ipywidgets as widgets
@@ -229,7 +220,7 @@ def convolution_explorer(image=None, preset="line detector"):
         try:
             values = parse_kernel(kernel)
         except ValueError as error:
-            return _show_error(str(error))
+            return error_figure(str(error))
         return draw_convolution(image, values, stride, padding, position)
 
     box = interactive_figure(
@@ -310,7 +301,7 @@ def filter_gallery(photos=("chelsea", "camera", "coins")):
         try:
             kernel = parse_kernel(custom)
         except ValueError as error:
-            return _show_error(str(error))
+            return error_figure(str(error))
         return draw_gallery(load(photo_name), kernel, blur_size)
 
     return interactive_figure(

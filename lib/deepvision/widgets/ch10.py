@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from deepvision import validate
 from deepvision.cost import formulas
+from deepvision.widgets._base import error_figure
 
 DESIGNS = ("standard", "depthwise separable", "bottleneck")
 COLOURS = {"standard": "#4c72b0", "depthwise separable": "#55a868", "bottleneck": "#dd8452"}
@@ -120,15 +121,6 @@ def draw_calculator(
     return fig
 
 
-def _show_error(message):
-    import matplotlib.pyplot as plt
-
-    fig, axis = plt.subplots(figsize=(8, 1))
-    axis.axis("off")
-    axis.text(0, 0.5, message, color="#cf222e", fontsize=11, va="center")
-    return fig
-
-
 def cost_calculator():
     """Sliders for one layer's sizes; the three designs' parameters and MACs side by side."""
     import ipywidgets as widgets
@@ -156,7 +148,7 @@ def cost_calculator():
         try:
             return draw_calculator(**values)
         except ValueError as error:
-            return _show_error(str(error))
+            return error_figure(str(error))
 
     return interactive_figure(
         draw,

@@ -9,11 +9,15 @@ STAMP   = $(VENV)/.deepvision-installed
 # DEEPVISION_DATA_DIR themselves or let Keras download.
 SHARED_DATA = $(abspath ../shared/data)
 DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist.npz),$(SHARED_DATA),$(DEEPVISION_DATA_DIR))
+# pytest-xdist workers for `make test`: two keep a 2-core machine busy while a kernel starts or
+# nbgrader writes its gradebook; tests that share an expensive fixture are pinned to one worker
+# (pytest.mark.xdist_group, run with --dist loadgroup).
+TEST_WORKERS ?= 2
 ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: setup lab test test-fast lint chapters check-notebooks record-outputs strip browser \
-	sandbox benchmarks clean
+	sandbox graphviz benchmarks clean
 
 setup: $(STAMP)
 
@@ -28,8 +32,9 @@ lab: setup
 	DEEPVISION_DATA_DIR=$(DATA_DIR) $(BIN)/jupyter lab chapters/ $(ALLOW_ROOT)
 
 ## Run the whole test suite in quick mode: library, checkers, every notebook, nbgrader, browser.
-test: setup browser sandbox
-	DEEPVISION_QUICK=1 DEEPVISION_DATA_DIR=$(DATA_DIR) $(BIN)/python -m pytest
+test: setup browser sandbox graphviz
+	DEEPVISION_QUICK=1 DEEPVISION_DATA_DIR=$(DATA_DIR) $(BIN)/python -m pytest \
+		-n $(TEST_WORKERS) --dist loadgroup
 
 ## The edit loop: everything that needs neither TensorFlow, a kernel, nbgrader nor a browser
 ## (under a minute; importing TensorFlow here is an error, see tests/conftest.py).
@@ -71,6 +76,15 @@ sandbox:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null) \
 		|| echo "could not install bubblewrap: the grading tests will fail"; \
 	else echo "bwrap not found and cannot be installed here: install bubblewrap to grade"; fi
+
+## Debian's Graphviz (`dot`): chapter 09 draws model graphs with keras.utils.plot_model.
+graphviz:
+	@if command -v dot >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's graphviz for the model pictures of chapter 09"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null) \
+		|| echo "could not install graphviz: chapter 09 shows its tables without the graph pictures"; \
+	else echo "dot not found and cannot be installed here: chapter 09 shows no graph pictures"; fi
 
 benchmarks: setup sandbox
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -73,3 +73,45 @@ def test_channels_are_pooled_separately():
 def test_bad_input(function, kwargs, match):
     with pytest.raises(ValueError, match=match):
         function(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "shape, pool, stride",
+    [((1, 4, 4, 1), 2, None), ((2, 7, 6, 3), 3, None), ((2, 7, 6, 2), 2, 1), ((1, 9, 8, 2), 3, 2)],
+)
+def test_max_pool_backward_matches_centred_differences(shape, pool, stride):
+    from tests.gradcheck import centred_difference
+
+    rng = np.random.default_rng(sum(shape))
+    x = rng.normal(size=shape)
+    out, cache = ops.max_pool2d_forward(x, pool, stride)
+    np.testing.assert_allclose(out, ops.max_pool2d(x, pool, stride))
+    dout = rng.normal(size=out.shape)
+    dx = ops.max_pool2d_backward(dout, cache)
+    numeric = centred_difference(lambda v: float(np.sum(ops.max_pool2d(v, pool, stride) * dout)), x)
+    np.testing.assert_allclose(dx, numeric, rtol=1e-6, atol=1e-6)
+
+
+def test_max_pool_backward_matches_tensorflow(keras):
+    import tensorflow as tf
+
+    x = np.random.default_rng(5).normal(size=(2, 6, 6, 3)).astype(np.float32)
+    out, cache = ops.max_pool2d_forward(x, 2)
+    dout = np.random.default_rng(6).normal(size=out.shape).astype(np.float32)
+    tensor = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(tensor)
+        loss = tf.reduce_sum(tf.nn.max_pool2d(tensor, 2, 2, "VALID") * dout)
+    np.testing.assert_allclose(
+        ops.max_pool2d_backward(dout, cache), tape.gradient(loss, tensor), rtol=1e-6
+    )
+
+
+def test_max_pool_backward_routes_each_gradient_to_the_window_maximum():
+    x = np.arange(16.0).reshape(1, 4, 4, 1)
+    _, cache = ops.max_pool2d_forward(x, 2)
+    dx = ops.max_pool2d_backward(np.ones((1, 2, 2, 1)), cache)[0, :, :, 0]
+    assert dx.sum() == 4
+    assert [tuple(cell) for cell in np.argwhere(dx)] == [(1, 1), (1, 3), (3, 1), (3, 3)]
+    with pytest.raises(ValueError, match="dout: expected shape"):
+        ops.max_pool2d_backward(np.ones((1, 3, 3, 1)), cache)

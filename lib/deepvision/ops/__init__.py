@@ -87,7 +87,13 @@ from deepvision.ops.normalization import (
     standardize,
 )
 from deepvision.ops.optim import gradient_descent_step
-from deepvision.ops.pooling import avg_pool2d, global_avg_pool2d, max_pool2d
+from deepvision.ops.pooling import (
+    avg_pool2d,
+    global_avg_pool2d,
+    max_pool2d,
+    max_pool2d_backward,
+    max_pool2d_forward,
+)
 from deepvision.ops.receptive import (
     ReceptiveField,
     field_span,
@@ -171,6 +177,8 @@ __all__ = [
     "linear_predict",
     "linear_regression_fit",
     "max_pool2d",
+    "max_pool2d_backward",
+    "max_pool2d_forward",
     "mse",
     "mse_gradients",
     "normalization",

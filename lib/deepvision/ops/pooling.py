@@ -89,3 +89,68 @@ def global_avg_pool2d(x):
     """
     x = _array(x, "x", 4, "(N, H, W, C)")
     return x.mean(axis=(1, 2))
+
+
+def max_pool2d_forward(x, pool_size=2, stride=None):
+    """Forward pass of max pooling: ``out, cache = max_pool2d_forward(x, pool_size, stride)``.
+
+    The same output as :func:`max_pool2d` ("valid" padding); the cache remembers which cell of
+    each window held the maximum, the only cell whose gradient is not zero.
+
+    Args:
+        x: Feature maps, shape (N, H, W, C).
+        pool_size: Window side (an int or a pair).
+        stride: Step between windows (an int or a pair); defaults to pool_size.
+
+    Returns:
+        ``out`` (N, H', W', C) and the ``cache`` that :func:`max_pool2d_backward` needs.
+
+    Taught in: chapter 06, "Capstone: the backward pass of max pooling".
+    """
+    x = _array(x, "x", 4, "(N, H, W, C)")
+    pool_size = validate.pair(pool_size, "pool_size")
+    stride = pool_size if stride is None else validate.pair(stride, "stride")
+    if pool_size[0] > x.shape[1] or pool_size[1] > x.shape[2]:
+        raise ValueError(
+            f"pool_size: {pool_size} is larger than the input's height or width (x shape {x.shape})"
+        )
+    out_h = (x.shape[1] - pool_size[0]) // stride[0] + 1
+    out_w = (x.shape[2] - pool_size[1]) // stride[1] + 1
+    cols = windows(x, pool_size, stride, out_h, out_w)  # (N, H', W', ph, pw, C)
+    flat = cols.reshape(*cols.shape[:3], -1, cols.shape[5])
+    winner = flat.argmax(axis=3)  # (N, H', W', C): the first maximum of each window
+    out = np.take_along_axis(flat, winner[:, :, :, None, :], axis=3)[:, :, :, 0, :]
+    return out, (x.shape, pool_size, stride, winner)
+
+
+def max_pool2d_backward(dout, cache):
+    """Backward pass of max pooling: ``dx = max_pool2d_backward(dout, cache)``.
+
+    Each window passes its output gradient to the one cell that held its maximum (the max is
+    locally the identity on that cell and constant in the others); every other cell gets 0.
+    Where windows overlap (stride < pool_size) a cell that wins several windows adds up their
+    gradients.
+
+    dx[n, i*S + u*, j*S + v*, c] += dout[n, i, j, c],   (u*, v*) = argmax of window (i, j)
+
+    Args:
+        dout: Gradient of the loss with respect to ``out``, shape (N, H', W', C).
+        cache: From :func:`max_pool2d_forward`.
+
+    Returns:
+        ``dx``, shape (N, H, W, C).
+
+    Taught in: chapter 06, "Capstone: the backward pass of max pooling".
+    """
+    x_shape, (ph, pw), (sh, sw), winner = cache
+    dout = _array(dout, "dout", 4, f"(N, H', W', C) = {winner.shape}")
+    if dout.shape != winner.shape:
+        raise ValueError(f"dout: expected shape {winner.shape} (the output's), got {dout.shape}")
+    n, out_h, out_w, c = winner.shape
+    rows = np.arange(out_h)[None, :, None, None] * sh + winner // pw
+    cols = np.arange(out_w)[None, None, :, None] * sw + winner % pw
+    dx = np.zeros(x_shape, dtype=dout.dtype)
+    images = np.broadcast_to(np.arange(n)[:, None, None, None], winner.shape)
+    channels = np.broadcast_to(np.arange(c)[None, None, None, :], winner.shape)
+    np.add.at(dx, (images, rows, cols, channels), dout)
+    return dx

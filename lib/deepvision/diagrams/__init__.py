@@ -1,0 +1,9 @@
+"""Diagrams drawn by matplotlib for the lessons: networks, graphs, convolutions.
+
+Each module draws one family of pictures and returns matplotlib Figures; the tests draw them on
+an Agg canvas and check what they show.
+"""
+
+from deepvision.diagrams import convolution
+
+__all__ = ["convolution"]

@@ -54,11 +54,21 @@ if NO_TENSORFLOW:
     sys.meta_path.insert(0, _Blocker())
 
 
+#: Module-scoped fixtures that cost minutes (a graded batch of a whole class, four ImageNet-size
+#: networks): every test that uses one runs on the same pytest-xdist worker, so the fixture is
+#: built once, not once per worker (``make test`` runs ``-n 2 --dist loadgroup``).
+SHARED_EXPENSIVE_FIXTURES = {"batch", "graded", "applications"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests that use the ``keras`` or ``tf`` fixture belong to the ``keras`` tier."""
+    """Tests that use the ``keras`` or ``tf`` fixture belong to the ``keras`` tier; tests that
+    share an expensive module fixture share a worker."""
     for item in items:
-        if {"keras", "tf"} & set(getattr(item, "fixturenames", ())):
+        names = set(getattr(item, "fixturenames", ()))
+        if {"keras", "tf"} & names:
             item.add_marker(pytest.mark.keras)
+        for fixture in sorted(SHARED_EXPENSIVE_FIXTURES & names):
+            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}.{fixture}"))
 
 
 @pytest.fixture(scope="session")

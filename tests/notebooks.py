@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 from pathlib import Path
 
@@ -45,9 +46,13 @@ def errors(notebook):
 
 
 def record_time(name, seconds):
-    """Append a notebook's wall time to build/notebook-times.json (read by the closing notes)."""
+    """Append a notebook's wall time to build/notebook-times.json (read by the closing notes).
+
+    The suite runs on several pytest-xdist workers: a lock file keeps their updates whole."""
     out = ROOT / "build" / "notebook-times.json"
     out.parent.mkdir(exist_ok=True)
-    times = json.loads(out.read_text()) if out.exists() else {}
-    times[name] = round(seconds, 1)
-    out.write_text(json.dumps(times, indent=1, sort_keys=True) + "\n")
+    with open(out.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        times = json.loads(out.read_text()) if out.exists() else {}
+        times[name] = round(seconds, 1)
+        out.write_text(json.dumps(times, indent=1, sort_keys=True) + "\n")

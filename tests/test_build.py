@@ -31,7 +31,7 @@ def test_the_check_catches_outputs_leaks_and_stale_copies(tmp_path):
         }
     )
     student.write_text(json.dumps(notebook))
-    found = "\n".join(build.problems(copy))
+    found = "\n".join(build.problems(copy, ["ch01"]))  # one chapter regenerated is enough
     assert "has committed outputs" in found
     assert "contains 'BEGIN SOLUTION'" in found
     assert f"chapters/ch01/{student.name}: differs from solutions/ch01" in found

@@ -77,6 +77,57 @@ def test_learns_mnist_in_quick_mode(data_dir, monkeypatch):
     assert history["val_accuracy"][-1] == mlp.accuracy(params, x_test, y_test)
 
 
+def test_a_step_of_ones_own_is_used_on_every_mini_batch():
+    rng = np.random.default_rng(3)
+    x, labels = rng.normal(size=(40, 5)), rng.integers(0, 3, size=40)
+    kwargs = dict(hidden=(6,), epochs=2, batch_size=8, lr=0.2, seed=1)
+    reference, reference_history = mlp.train_mlp(x, labels, **kwargs)
+    calls = []
+
+    def counted_step(params, xb, lb, lr):
+        calls.append(len(xb))
+        return mlp.train_step(params, xb, lb, lr)
+
+    params, history = mlp.train_mlp(x, labels, step=counted_step, **kwargs)
+    assert calls == [8] * 10  # 40 images, batches of 8, 2 epochs
+    for (w, b), (w_ref, b_ref) in zip(params, reference, strict=True):
+        np.testing.assert_allclose(w, w_ref)
+        np.testing.assert_allclose(b, b_ref)
+    assert history["loss"] == reference_history["loss"]
+
+    # a different step (no ReLU derivative in the hidden layer) trains a different network
+    def without_relu_derivative(params, xb, lb, lr):
+        (w1, b1), (w2, b2) = params
+        z1, _ = ops.dense_forward(xb, w1, b1)
+        h = ops.relu(z1)
+        logits, _ = ops.dense_forward(h, w2, b2)
+        dlogits = (ops.softmax(logits) - ops.one_hot(lb, 3)) / len(xb)
+        dh, dw2, db2 = ops.dense_backward(dlogits, (h, w2))
+        _, dw1, db1 = ops.dense_backward(dh, (xb, w1))
+        return mlp.sgd_update(params, [(dw1, db1), (dw2, db2)], lr)
+
+    other, _ = mlp.train_mlp(x, labels, step=without_relu_derivative, **kwargs)
+    assert not np.allclose(other[0][0], reference[0][0])
+
+
+@pytest.mark.parametrize(
+    "step,match",
+    [
+        (3, r"step: expected a function step\(params, x, labels, lr\)"),
+        (lambda p, x, y, lr: None, r"step: expected it to return a list of 2 \(w, b\) pairs"),
+        (lambda p, x, y, lr: p[:1], r"step: expected it to return a list of 2 .* of length 1"),
+        (lambda p, x, y, lr: [p[0], p[1][0]], r"step: layer 1 of what it returned is not"),
+        (
+            lambda p, x, y, lr: [(p[0][0].T, p[0][1]), p[1]],
+            r"step: layer 0's w came back with shape \(4, 3\), expected \(3, 4\)",
+        ),
+    ],
+)
+def test_a_bad_step_is_named(step, match):
+    with pytest.raises(ValueError, match=match):
+        mlp.train_mlp(np.zeros((4, 3)), [0, 1, 0, 1], hidden=(4,), step=step)
+
+
 @pytest.mark.parametrize(
     "call,match",
     [

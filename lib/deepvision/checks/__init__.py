@@ -33,12 +33,14 @@ from deepvision.checks.ch02 import (
 from deepvision.checks.ch03 import (
     check_dense,
     check_dense_backward,
+    check_mlp_train_step,
     check_numerical_gradient,
     check_one_hot,
     check_perceptron,
     check_relu,
     check_sigmoid,
     check_sigmoid_derivative,
+    check_softmax_cross_entropy_gradient,
     check_two_layer_forward,
     check_xor_network,
 )
@@ -202,6 +204,8 @@ __all__ = [
     "check_save_and_reload",
     "check_dense",
     "check_dense_backward",
+    "check_mlp_train_step",
+    "check_softmax_cross_entropy_gradient",
     "check_numerical_gradient",
     "check_one_hot",
     "check_perceptron",

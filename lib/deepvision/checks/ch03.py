@@ -721,6 +721,183 @@ DENSE_BACKWARD = Exercise(
     success="dx = dout @ w.T, dw = x.T @ dout, db = dout.sum(axis=0)",
 )
 
+# -- softmax_cross_entropy_gradient ---------------------------------------------------------
+
+
+def _softmax_cross_entropy_gradient(logits, labels):
+    logits = np.asarray(logits, dtype=np.float64)
+    return (ops.softmax(logits) - ops.one_hot(labels, logits.shape[1])) / logits.shape[0]
+
+
+def _logits_case(n, num_classes, seed, scale=1.0):
+    rng = np.random.default_rng(seed)
+    logits = rng.normal(scale=scale, size=(n, num_classes))
+    labels = rng.integers(0, num_classes, size=n)
+    return Case(
+        logits,
+        labels,
+        label=f"{n} examples, {num_classes} classes",
+        message="for {label} expected (softmax(logits) - one_hot(labels)) / N = {expected}, "
+        "got {got}",
+    )
+
+
+def _one_hot_of(logits, labels):
+    return ops.one_hot(labels, np.shape(logits)[1])
+
+
+SOFTMAX_CROSS_ENTROPY_GRADIENT = Exercise(
+    "softmax_cross_entropy_gradient",
+    chapter="ch03",
+    answers=("softmax_cross_entropy_gradient",),
+    reference=_softmax_cross_entropy_gradient,
+    cases=[_logits_case(4, 3, 30), _logits_case(6, 10, 31, scale=3.0)],
+    mistakes=[
+        Mistake(
+            "divide by N, the number of examples: the loss is the MEAN cross-entropy over the "
+            "batch, so each example's gradient is (y_hat - y) / N",
+            lambda z, y: ops.softmax(z) - _one_hot_of(z, y),
+        ),
+        Mistake(
+            "the sign is flipped: the gradient is y_hat - y (probabilities minus one-hot), so "
+            "gradient descent lowers the score of wrong classes",
+            lambda z, y: (_one_hot_of(z, y) - ops.softmax(z)) / len(z),
+        ),
+        Mistake(
+            "you subtracted the one-hot labels from the scores (logits); take the softmax "
+            "first: y_hat = softmax(logits)",
+            lambda z, y: (np.asarray(z) - _one_hot_of(z, y)) / len(z),
+        ),
+        Mistake(
+            "the one-hot labels are missing: the gradient is y_hat - y, not y_hat",
+            lambda z, y: ops.softmax(z) / len(z),
+        ),
+        Mistake(
+            "softmax along axis 0 mixes examples: take it along each row (axis=-1)",
+            lambda z, y: (ops.softmax(z, axis=0) - _one_hot_of(z, y)) / len(z),
+        ),
+    ],
+    hints=[
+        "The gradient of the mean cross-entropy with respect to the scores is "
+        "(y_hat - y) / N, with y_hat = softmax(logits) and y the one-hot labels.",
+        "Turn the labels into one-hot rows (your one_hot, exercise 7) with as many columns as "
+        "logits has; ops.softmax(logits) gives y_hat row by row.",
+        "N is the number of rows (examples) of logits.",
+    ],
+    success="(softmax(logits) - one_hot(labels)) / N, the mean loss's gradient",
+)
+
+# -- mlp_train_step (the capstone) ----------------------------------------------------------
+
+
+def _flat_parameters(returned, args):
+    """Read the new parameters a step returned as one vector, after checking their structure."""
+    params = args[0]
+    if returned is None:
+        raise CaseFailed("mlp_train_step returned None: return the new [(w1, b1), (w2, b2)]")
+    if not isinstance(returned, (list, tuple)) or len(returned) != len(params):
+        raise CaseFailed(
+            "return the new parameters as a list of two (w, b) pairs, [(w1, b1), (w2, b2)], "
+            "like params"
+        )
+    flat = []
+    for k, (layer, (w, b)) in enumerate(zip(returned, params, strict=True)):
+        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
+            raise CaseFailed(f"layer {k + 1} of what you returned is not a (w, b) pair")
+        for name, got, expected in ((f"w{k + 1}", layer[0], w), (f"b{k + 1}", layer[1], b)):
+            if np.shape(got) != np.shape(expected):
+                raise CaseFailed(
+                    f"the new {name} has shape {np.shape(got)}; it should keep the shape of the "
+                    f"old one, {np.shape(expected)}"
+                )
+            flat.append(np.ravel(np.asarray(got, dtype=np.float64)))
+    return np.concatenate(flat)
+
+
+def _step_args(seed):
+    rng = np.random.default_rng(seed)
+    params = [
+        (rng.normal(size=(5, 4)), rng.normal(scale=0.5, size=4)),
+        (rng.normal(size=(4, 3)), rng.normal(scale=0.5, size=3)),
+    ]
+    return params, rng.normal(size=(6, 5)), rng.integers(0, 3, size=6), 0.5
+
+
+def _step_with(gradients, sign=-1.0, biases=True):
+    """A step that applies ``gradients(params, x, labels) -> [(dw, db), ...]``."""
+
+    def step(params, x, labels, lr):
+        return [
+            (w + sign * lr * dw, (b + sign * lr * db) if biases else b)
+            for (w, b), (dw, db) in zip(params, gradients(params, x, labels), strict=True)
+        ]
+
+    return step
+
+
+def _gradients(params, x, labels, relu_derivative=True, second_input="h"):
+    (w1, b1), (w2, b2) = params
+    z1 = x @ w1 + b1
+    h = ops.relu(z1)
+    dlogits = _softmax_cross_entropy_gradient(h @ w2 + b2, labels)
+    dh, dw2, db2 = ops.dense_backward(dlogits, (h if second_input == "h" else z1, w2))
+    dz1 = dh * ops.relu_derivative(z1) if relu_derivative else dh
+    _, dw1, db1 = ops.dense_backward(dz1, (x, w1))
+    return [(dw1, db1), (dw2, db2)]
+
+
+MLP_TRAIN_STEP = Exercise(
+    "mlp_train_step",
+    chapter="ch03",
+    answers=("mlp_train_step",),
+    reference=numpy_mlp.train_step,
+    cases=[
+        Case(
+            *_step_args(seed),
+            label=f"a 5-4-3 network on 6 examples (seed {seed}), lr = 0.5",
+            result=_flat_parameters,
+            message="for {label} the new parameters should be those of one gradient-descent "
+            "step, p - lr * dp: expected {expected}, got {got}",
+        )
+        for seed in (40, 41)
+    ],
+    mistakes=[
+        Mistake(
+            "the hidden layer's gradient skips the ReLU: multiply dh by relu_derivative(z1) "
+            "(the pre-activation) before the first layer's dense_backward",
+            _step_with(lambda p, x, y: _gradients(p, x, y, relu_derivative=False)),
+        ),
+        Mistake(
+            "the second layer's input is h = relu(z1), the activation, not the pre-activation "
+            "z1: pass h to its dense_backward (dw2 = h.T @ dlogits)",
+            _step_with(lambda p, x, y: _gradients(p, x, y, second_input="z1")),
+        ),
+        Mistake(
+            "the update goes uphill: gradient descent subtracts, p - lr * dp",
+            _step_with(_gradients, sign=1.0),
+        ),
+        Mistake(
+            "the biases did not move: update them too, b - lr * db",
+            _step_with(_gradients, biases=False),
+        ),
+        Mistake(
+            "the step is not scaled by lr: p - lr * dp",
+            lambda params, x, labels, lr: _step_with(_gradients)(params, x, labels, 1.0),
+        ),
+        Rejected(lambda params, x, labels, lr: params[0], says="is not a (w, b) pair"),
+        Rejected(lambda params, x, labels, lr: params[:1], says="list of two (w, b) pairs"),
+    ],
+    hints=[
+        "Forward: z1 = dense(x, w1, b1), h = relu(z1), logits = dense(h, w2, b2). Keep z1 and h: "
+        "the backward pass needs them.",
+        "Backward, from the loss down: dlogits = softmax_cross_entropy_gradient(logits, labels); "
+        "dense_backward(dlogits, h, w2) gives dh, dw2, db2; dh * relu_derivative(z1) is the "
+        "hidden layer's dout.",
+        "Update every parameter, p - lr * dp, and return [(w1, b1), (w2, b2)].",
+    ],
+    success="one step of forward, backward and gradient descent, exactly the library's",
+)
+
 EXERCISES = [
     PERCEPTRON,
     XOR_NETWORK,
@@ -732,6 +909,8 @@ EXERCISES = [
     TWO_LAYER_FORWARD,
     NUMERICAL_GRADIENT,
     DENSE_BACKWARD,
+    SOFTMAX_CROSS_ENTROPY_GRADIENT,
+    MLP_TRAIN_STEP,
 ]
 
 check_perceptron = PERCEPTRON.checker("check_perceptron")
@@ -744,3 +923,7 @@ check_one_hot = ONE_HOT.checker("check_one_hot")
 check_two_layer_forward = TWO_LAYER_FORWARD.checker("check_two_layer_forward")
 check_numerical_gradient = NUMERICAL_GRADIENT.checker("check_numerical_gradient")
 check_dense_backward = DENSE_BACKWARD.checker("check_dense_backward")
+check_softmax_cross_entropy_gradient = SOFTMAX_CROSS_ENTROPY_GRADIENT.checker(
+    "check_softmax_cross_entropy_gradient"
+)
+check_mlp_train_step = MLP_TRAIN_STEP.checker("check_mlp_train_step")

@@ -144,8 +144,59 @@ def accuracy(params, x, labels):
     return float(np.mean(predicted == labels.reshape(-1)))
 
 
-def train_mlp(x, labels, hidden=(128,), epochs=5, batch_size=32, lr=0.1, seed=0,
-              x_val=None, labels_val=None):
+def _check_step_result(new, params):
+    """``new`` (what a learner's step returned) must be params' list of (w, b) of equal shapes."""
+    if not isinstance(new, (list, tuple)) or len(new) != len(params):
+        raise ValueError(
+            f"step: expected it to return a list of {len(params)} (w, b) pairs like params, "
+            f"got {type(new).__name__}"
+            + (f" of length {len(new)}" if isinstance(new, (list, tuple)) else "")
+        )
+    for k, (layer, (w, b)) in enumerate(zip(new, params, strict=True)):
+        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
+            raise ValueError(f"step: layer {k} of what it returned is not a (w, b) pair")
+        for name, got, expected in (("w", layer[0], w), ("b", layer[1], b)):
+            if np.shape(got) != np.shape(expected):
+                raise ValueError(
+                    f"step: layer {k}'s {name} came back with shape {np.shape(got)}, "
+                    f"expected {np.shape(expected)}"
+                )
+    return [(np.asarray(w, dtype=np.float64), np.asarray(b, dtype=np.float64)) for w, b in new]
+
+
+def train_step(params, x, labels, lr):
+    """One mini-batch step of the library's network: forward, backward, update.
+
+    This is what :func:`train_mlp` does with each mini-batch unless it is given a ``step`` of
+    its own (chapter 03's capstone passes the learner's).
+
+    Args:
+        params: List of ``(w, b)`` pairs (see :func:`init_mlp`).
+        x: Inputs of the mini-batch, shape (N, n_in).
+        labels: Their integer classes, shape (N,).
+        lr: Learning rate.
+
+    Returns:
+        The new list of ``(w, b)`` pairs.
+
+    Taught in: chapter 03, "Capstone: your network learns MNIST".
+    """
+    probs, caches = mlp_forward(params, x)
+    return sgd_update(params, mlp_backward(probs, labels, caches), lr)
+
+
+def train_mlp(
+    x,
+    labels,
+    hidden=(128,),
+    epochs=5,
+    batch_size=32,
+    lr=0.1,
+    seed=0,
+    x_val=None,
+    labels_val=None,
+    step=None,
+):
     """Train a ReLU MLP with softmax output by mini-batch SGD on the cross-entropy loss.
 
     Args:
@@ -157,6 +208,10 @@ def train_mlp(x, labels, hidden=(128,), epochs=5, batch_size=32, lr=0.1, seed=0,
         lr: Learning rate.
         seed: Seeds the initialization and the shuffling, so a run is repeatable.
         x_val, labels_val: Optional validation data, scored after every epoch.
+        step: Optional ``step(params, x_batch, labels_batch, lr) -> params``, called on every
+            mini-batch instead of :func:`train_step`: a learner's own forward pass, gradients
+            and update (chapter 03's capstone). The library then only shuffles, batches, logs
+            the loss (from its own forward pass on the batch) and scores.
 
     Returns:
         ``(params, history)``: ``history`` is a dict with ``"loss"`` (mean training loss of each
@@ -178,6 +233,10 @@ def train_mlp(x, labels, hidden=(128,), epochs=5, batch_size=32, lr=0.1, seed=0,
     batch_size = positive_int(batch_size, "batch_size")
     if not isinstance(seed, numbers.Integral):
         raise ValueError(f"seed: expected an integer, got {seed!r}")
+    if step is not None and not callable(step):
+        raise ValueError(
+            f"step: expected a function step(params, x, labels, lr) -> params, got {step!r}"
+        )
     num_classes = int(labels.max()) + 1
     params = init_mlp([x.shape[1], *hidden, num_classes], seed=seed)
     rng = np.random.default_rng(seed + 1)
@@ -189,7 +248,11 @@ def train_mlp(x, labels, hidden=(128,), epochs=5, batch_size=32, lr=0.1, seed=0,
             batch = order[start : start + batch_size]
             probs, caches = mlp_forward(params, x[batch])
             losses.append(ops.cross_entropy(probs, labels[batch]))
-            params = sgd_update(params, mlp_backward(probs, labels[batch], caches), lr)
+            if step is None:
+                params = sgd_update(params, mlp_backward(probs, labels[batch], caches), lr)
+            else:
+                new = step([(w.copy(), b.copy()) for w, b in params], x[batch], labels[batch], lr)
+                params = _check_step_result(new, params)
         history["loss"].extend(losses)
         history["epoch_loss"].append(float(np.mean(losses)))
         history["train_accuracy"].append(accuracy(params, x, labels))

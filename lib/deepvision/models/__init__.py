@@ -13,7 +13,7 @@ Importing this package does not import TensorFlow: the builders import Keras whe
 :mod:`deepvision.models.numpy_mlp` is the from-scratch numpy network (no Keras at all).
 """
 
-from deepvision.models.callbacks import time_estimate
+from deepvision.models.callbacks import draw_live_history, live_training_plot, time_estimate
 from deepvision.models.cifar import (
     augmentation_layers,
     best_checkpoint,
@@ -23,6 +23,7 @@ from deepvision.models.cifar import (
     cifar_preact_augmented,
     unit,
 )
+from deepvision.models.classic import alexnet, lenet5, vgg, vgg16, vgg19, vgg_block
 from deepvision.models.cnn import (
     book_learning_rate,
     cifar_rectifier_cnn,
@@ -34,6 +35,8 @@ from deepvision.models.cnn import (
     rectifier_layers,
     rectifier_table,
 )
+from deepvision.models.densenet import dense_block, mini_densenet, transition
+from deepvision.models.inception import inception_module, mini_googlenet
 from deepvision.models.mlp import (
     compiled_mlp,
     mlp_functional,
@@ -46,12 +49,22 @@ from deepvision.models.mobile import (
     mini_mobile_net,
     mobile_unit,
 )
-from deepvision.models.resnet import mini_resnet, resnet_module
+from deepvision.models.resnet import (
+    bottleneck_block,
+    depth_stack,
+    mini_resnet,
+    resnet50,
+    resnet_module,
+)
+from deepvision.models.resnext import resnext_block
+from deepvision.models.senet import se_block, se_resnet
 
 __all__ = [
+    "alexnet",
     "augmentation_layers",
     "best_checkpoint",
     "book_learning_rate",
+    "bottleneck_block",
     "bottleneck_unit",
     "cifar_learning_rate",
     "cifar_plain",
@@ -60,7 +73,17 @@ __all__ = [
     "cifar_rectifier_cnn",
     "compiled_mlp",
     "dead_unit_fractions",
+    "draw_live_history",
+    "dense_block",
+    "depth_stack",
+    "draw_live_history",
+    "inception_module",
     "inverted_residual",
+    "live_training_plot",
+    "lenet5",
+    "live_training_plot",
+    "mini_densenet",
+    "mini_googlenet",
     "mini_mobile_net",
     "mini_resnet",
     "mlp_functional",
@@ -73,7 +96,16 @@ __all__ = [
     "rectifier_layer",
     "rectifier_layers",
     "rectifier_table",
+    "resnet50",
     "resnet_module",
+    "resnext_block",
+    "se_block",
+    "se_resnet",
     "time_estimate",
+    "transition",
     "unit",
+    "vgg",
+    "vgg16",
+    "vgg19",
+    "vgg_block",
 ]

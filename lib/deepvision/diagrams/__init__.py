@@ -4,6 +4,6 @@ Each module draws one family of pictures and returns matplotlib Figures; the tes
 an Agg canvas and check what they show.
 """
 
-from deepvision.diagrams import convolution
+from deepvision.diagrams import convolution, networks
 
-__all__ = ["convolution"]
+__all__ = ["convolution", "networks"]

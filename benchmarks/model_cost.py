@@ -28,33 +28,12 @@ PUBLISHED = {
     "DenseNet121": (None, "no exact figure in Huang et al. 2017 (a plot)"),
 }
 
-WEIGHTED = ("Conv2D", "DepthwiseConv2dNative", "MatMul", "BatchMatMulV2", "BatchMatMulV3")
-
-
-def profiler_macs(tf, model):
-    """Half the float operations of the weighted-sum nodes of one traced forward pass."""
-    specs = [tf.TensorSpec((1, *tensor.shape[1:]), tensor.dtype) for tensor in model.inputs]
-    function = tf.function(lambda *x: model(x[0] if len(x) == 1 else list(x), training=False))
-    graph = function.get_concrete_function(*specs).graph
-    options = tf.compat.v1.profiler.ProfileOptionBuilder.float_operation()
-    options["output"] = "none"
-    profile = tf.compat.v1.profiler.profile(graph=graph, cmd="graph", options=options)
-    types = {operation.name: operation.type for operation in graph.get_operations()}
-    total, stack = 0, list(profile.children)
-    while stack:
-        node = stack.pop()
-        if types[node.name] in WEIGHTED:
-            total += node.float_ops
-        stack.extend(node.children)
-    return total / 2
-
-
 def main():
     import keras
     import tensorflow as tf
 
     from deepvision import models
-    from deepvision.cost import best_time, model_cost
+    from deepvision.cost import best_time, model_cost, profiler_macs
 
     print(f"keras {keras.__version__}, tensorflow {tf.__version__}, {os.cpu_count()} CPU cores")
     print("(other work on this machine only adds time; each model_cost time is the best of 5)\n")
@@ -94,7 +73,7 @@ def main():
     networks = {name: build(**kwargs) for name, (build, kwargs) in _course_networks(models).items()}
     worst = (None, -1.0)
     for name, model in {**networks, **applications}.items():
-        counted, profiled = model_cost(model).macs, profiler_macs(tf, model)
+        counted, profiled = model_cost(model).macs, profiler_macs(model)
         error = abs(counted - profiled) / profiled
         worst = max(worst, (name, error), key=lambda pair: pair[1])
         print(f"   {name:<24} counted {counted:15,}  profiler {profiled:17,.1f}  {error:.2e}")

@@ -16,7 +16,6 @@
 """
 
 import math
-from collections import Counter
 
 import pytest
 
@@ -236,9 +235,8 @@ def test_published_macs_at_224(applications):
 
 # ---------------------------------------------------------------- 4. TensorFlow's profiler
 
-#: Profiler node types that are weighted sums (2 FLOPs per MAC)...
-WEIGHTED = {"Conv2D", "DepthwiseConv2dNative", "MatMul", "BatchMatMulV2", "BatchMatMulV3"}
-#: ...and those the counter leaves out of MACs by convention (bias, BN, pooling, means, softmax).
+#: Profiler node types the counter leaves out of MACs by convention (bias, BN, pooling, means,
+#: softmax); cost.WEIGHTED are the weighted sums, 2 FLOPs per MAC.
 NOT_MACS = {
     "BiasAdd",
     "MaxPool",
@@ -257,23 +255,6 @@ NOT_MACS = {
     "SquaredDifference",
     "Sum",
 }
-
-
-def profiler_flops(tf, model):
-    """TensorFlow's float operations of one forward pass of one example, by node type."""
-    specs = [tf.TensorSpec((1, *tensor.shape[1:]), tensor.dtype) for tensor in model.inputs]
-    function = tf.function(lambda *x: model(x[0] if len(x) == 1 else list(x), training=False))
-    graph = function.get_concrete_function(*specs).graph
-    options = tf.compat.v1.profiler.ProfileOptionBuilder.float_operation()
-    options["output"] = "none"
-    profile = tf.compat.v1.profiler.profile(graph=graph, cmd="graph", options=options)
-    types = {operation.name: operation.type for operation in graph.get_operations()}
-    flops, stack = Counter(), list(profile.children)
-    while stack:
-        node = stack.pop()
-        flops[types[node.name]] += node.float_ops
-        stack.extend(node.children)
-    return flops
 
 
 def mixed_model(keras):
@@ -299,10 +280,10 @@ def mixed_model(keras):
 def test_macs_agree_with_tensorflows_profiler(keras, tf, applications):
     networks = {**course_models(keras), "mixed": mixed_model(keras), **applications}
     for name, model in networks.items():
-        flops = profiler_flops(tf, model)
-        unexpected = set(flops) - WEIGHTED - NOT_MACS
+        flops = cost.profiler_flops(model)
+        unexpected = set(flops) - cost.WEIGHTED - NOT_MACS
         assert not unexpected, f"{name}: profiler nodes the comparison does not sort: {unexpected}"
-        profiled = sum(flops[kind] for kind in WEIGHTED) / 2
+        profiled = sum(flops[kind] for kind in cost.WEIGHTED) / 2
         counted = cost.model_cost(model).macs
         error = abs(counted - profiled) / profiled
         assert error <= 0.01, f"{name}: counted {counted:,} MACs, profiler {profiled:,.0f}"
@@ -520,3 +501,8 @@ def test_bad_models_are_refused_with_what_to_do(keras):
 def test_bad_sizes_are_named(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+def test_the_profiler_refuses_a_model_without_inputs(keras):
+    with pytest.raises(ValueError, match="model: expected a built Keras model with known inputs"):
+        cost.profiler_flops(keras.Sequential([keras.layers.Dense(3)]))

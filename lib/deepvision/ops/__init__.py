@@ -17,6 +17,9 @@ Reach every function as ``deepvision.ops.<name>``, or its module as ``deepvision
 | ``conv`` | convolution, from loops to im2col, forward and backward |
 | ``pooling`` | max and average pooling |
 | ``separable`` | depthwise and depthwise-separable convolutions |
+| ``grouped`` | grouped convolutions (ResNeXt's cardinality) and their parameters |
+| ``residual`` | a residual connection x + F(x), forward and backward |
+| ``squeeze`` | squeeze-and-excitation, forward |
 | ``receptive`` | receptive fields of a stack: size, jump, start |
 | ``dropout`` | inverted dropout, forward and backward |
 | ``normalization`` | batch normalization (training and inference), standardisation |
@@ -64,6 +67,7 @@ from deepvision.ops.dense import dense_backward, dense_forward
 from deepvision.ops.dropout import dropout, dropout_backward, dropout_forward
 from deepvision.ops.filters import filter2d, gradient_magnitude, sobel_x, sobel_y
 from deepvision.ops.gradcheck import numerical_gradient, relative_error
+from deepvision.ops.grouped import grouped_conv2d, grouped_conv2d_parameters
 from deepvision.ops.images import (
     center_crop,
     crop,
@@ -125,7 +129,9 @@ from deepvision.ops.regression import (
     polynomial_fit,
     polynomial_predict,
 )
+from deepvision.ops.residual import residual_backward, residual_forward
 from deepvision.ops.separable import depthwise_conv2d, separable_conv2d
+from deepvision.ops.squeeze import se_forward
 
 __all__ = [
     "ReceptiveField",
@@ -169,6 +175,8 @@ __all__ = [
     "global_avg_pool2d",
     "gradient_descent_step",
     "gradient_magnitude",
+    "grouped_conv2d",
+    "grouped_conv2d_parameters",
     "images",
     "l1_penalty",
     "l2_penalty",
@@ -192,17 +200,20 @@ __all__ = [
     "prelu",
     "prelu_backward",
     "prelu_derivative",
+    "random_augment",
     "receptive",
     "receptive_field",
     "receptive_field_size",
-    "random_augment",
     "rectifiers",
     "relative_error",
     "relu",
     "relu_derivative",
+    "residual_backward",
+    "residual_forward",
     "rotate",
     "same_output_size",
     "same_padding",
+    "se_forward",
     "separable_conv2d",
     "sigmoid",
     "sigmoid_derivative",

@@ -10,10 +10,11 @@ not. The tests of every checker come from the same declarations.
 on (set by ``deepvision.prepare("ch01")``); never the solution.
 """
 
-from deepvision.checks import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10, ch11
+from deepvision.checks import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10, ch11, ch12
 from deepvision.checks._core import CheckResult
 from deepvision.checks._exercise import Exercise
 from deepvision.checks.ch01 import (
+    check_choose_learning_rate,
     check_cross_entropy,
     check_gradient_descent_step,
     check_l2_penalty,
@@ -23,6 +24,7 @@ from deepvision.checks.ch01 import (
 )
 from deepvision.checks.ch02 import (
     check_center_crop,
+    check_choose_gray_weights,
     check_flip_horizontal,
     check_keep_channel,
     check_make_batch,
@@ -55,6 +57,7 @@ from deepvision.checks.ch04 import (
 from deepvision.checks.ch05 import (
     check_best_checkpoint,
     check_dense_parameters,
+    check_design_schedule,
     check_functional_mlp,
     check_learning_rate_schedule,
     check_load_digit,
@@ -105,8 +108,17 @@ from deepvision.checks.ch11 import (
     check_separable_macs,
     check_separable_ratio,
 )
+from deepvision.checks.ch12 import (
+    check_bottleneck_features,
+    check_confusion_matrix,
+    check_folder_datasets,
+    check_frozen_classifier,
+    check_grad_cam_map,
+    check_unfreeze_top_block,
+    check_vgg16_input,
+)
 
-_CHAPTER_MODULES = (ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10, ch11)
+_CHAPTER_MODULES = (ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10, ch11, ch12)
 
 
 def exercises():
@@ -186,6 +198,13 @@ def hint(name, chapter=None):
 
 __all__ = [
     "CheckResult",
+    "check_bottleneck_features",
+    "check_confusion_matrix",
+    "check_folder_datasets",
+    "check_frozen_classifier",
+    "check_grad_cam_map",
+    "check_unfreeze_top_block",
+    "check_vgg16_input",
     "Exercise",
     "exercise",
     "exercises",
@@ -198,6 +217,7 @@ __all__ = [
     "check_train_mlp",
     "check_best_checkpoint",
     "check_dense_parameters",
+    "check_design_schedule",
     "check_functional_mlp",
     "check_learning_rate_schedule",
     "check_load_digit",
@@ -215,6 +235,7 @@ __all__ = [
     "check_two_layer_forward",
     "check_xor_network",
     "check_center_crop",
+    "check_choose_gray_weights",
     "check_flip_horizontal",
     "check_keep_channel",
     "check_make_batch",
@@ -238,6 +259,7 @@ __all__ = [
     "check_running_average",
     "check_standardize_splits",
     "check_unit",
+    "check_choose_learning_rate",
     "check_cross_entropy",
     "check_gradient_descent_step",
     "check_l2_penalty",

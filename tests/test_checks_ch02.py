@@ -48,9 +48,23 @@ def _hand_written_inverse(y):
         (ch02.check_center_crop, (lambda x, h, w: images.crop(x, *_top_left(x, h, w), h, w),)),
         (ch02.check_flip_horizontal, (np.fliplr,)),
         (ch02.check_make_batch, (lambda d: (np.stack(d)[..., None] / 255).astype("float32"),)),
+        (ch02.check_choose_gray_weights, (lambda: np.array([0.8, 0.0, 0.2]),)),
+        (ch02.check_choose_gray_weights, (lambda: [0.9, 0.05, 0.05],)),
     ],
     ids=lambda value: getattr(value, "__name__", ""),
 )
 def test_other_correct_answers_pass(checker, answers):
     result = checker(*answers)
     assert result, result.message
+
+
+def test_the_design_exercise_measures_the_gap_with_the_librarys_grayscale():
+    from deepvision import ops
+
+    for weights in ((1.0, 0.0, 0.0), (0.299, 0.587, 0.114), (0.2, 0.5, 0.3)):
+        tomato, leaf = (
+            ops.to_grayscale(np.array([[colour]], dtype=np.uint8), weights)[0, 0]
+            for colour in (ch02.TOMATO, ch02.LEAF)
+        )
+        assert ch02.gray_gap(weights)[1] == pytest.approx(abs(tomato - leaf))
+    assert ch02.gray_gap((0.299, 0.587, 0.114))[1] < 10  # BT.601 nearly merges them

@@ -52,8 +52,57 @@ def test_polynomial_errors_show_under_and_overfitting():
     assert test[3] < test[1] and test[3] < test[12]  # the middle degree generalizes best
 
 
+def test_orange_pixels_follow_the_rule_pixel_by_pixel():
+    image = np.array(
+        [
+            [[200, 120, 60], [200, 190, 60], [80, 40, 10]],
+            [[255, 200, 100], [120, 120, 120], [0, 0, 0]],
+        ],
+        dtype=np.uint8,
+    )
+    # orange; green too close to red; too dark; orange; gray; black
+    np.testing.assert_array_equal(
+        ch01.orange_pixels(image), [[True, False, False], [True, False, False]]
+    )
+    with pytest.raises(ValueError, match=r"image: expected shape \(H, W, 3\)"):
+        ch01.orange_pixels(np.zeros((2, 2, 4)))
+
+
+def test_no_threshold_of_the_orange_rule_gets_the_photos_right():
+    rows, _ = ch01.rule_verdicts(0.5)
+    names = [row[0] for row in rows]
+    fractions = dict(zip(names, [row[1] for row in rows], strict=True))
+    # the coffee cup is almost as orange as the cat; the cat loses its orange in dim light and
+    # in black and white
+    assert fractions["cat"] > 0.7 and fractions["coffee"] > 0.7
+    assert fractions["cat in dim light"] < 0.01 and fractions["cat in black and white"] == 0.0
+    accuracy, threshold = ch01.best_rule_accuracy()
+    assert accuracy == pytest.approx(0.6)
+    assert fractions["coffee"] < threshold < fractions["cat"]
+    for t in np.linspace(0, 1, 41):  # the brute-force oracle of best_rule_accuracy
+        assert ch01.rule_verdicts(t)[1] <= accuracy
+    with pytest.raises(ValueError, match=r"threshold: expected a fraction in \[0, 1\]"):
+        ch01.rule_verdicts(1.5)
+
+
+def test_the_design_exercise_uses_the_explorers_bowl():
+    from deepvision.checks import ch01 as checks_ch01
+
+    for lr in (0.05, 0.2, 0.23):
+        path = ch01.descent_path_2d(lr, steps=checks_ch01.BOWL_STEPS)
+        assert checks_ch01.descend_the_bowl(lr)[1] == pytest.approx(np.linalg.norm(path[-1]))
+    assert checks_ch01.check_choose_learning_rate(lambda: 0.18)  # another right answer
+    assert not checks_ch01.check_choose_learning_rate(lambda: 0.1)
+
+
 @pytest.mark.parametrize(
-    "make", [ch01.softmax_explorer, ch01.gradient_descent_explorer, ch01.polynomial_explorer]
+    "make",
+    [
+        ch01.rule_explorer,
+        ch01.softmax_explorer,
+        ch01.gradient_descent_explorer,
+        ch01.polynomial_explorer,
+    ],
 )
 def test_widgets_redraw_when_a_control_moves(make):
     assert_every_control_redraws(make())

@@ -10,7 +10,7 @@ not. The tests of every checker come from the same declarations.
 on (set by ``deepvision.prepare("ch01")``); never the solution.
 """
 
-from deepvision.checks import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10, ch11, ch12
+from deepvision.checks import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10, ch11
 from deepvision.checks._core import CheckResult
 from deepvision.checks._exercise import Exercise
 from deepvision.checks.ch01 import (
@@ -57,7 +57,6 @@ from deepvision.checks.ch04 import (
 from deepvision.checks.ch05 import (
     check_best_checkpoint,
     check_dense_parameters,
-    check_design_schedule,
     check_functional_mlp,
     check_learning_rate_schedule,
     check_load_digit,
@@ -108,17 +107,8 @@ from deepvision.checks.ch11 import (
     check_separable_macs,
     check_separable_ratio,
 )
-from deepvision.checks.ch12 import (
-    check_bottleneck_features,
-    check_confusion_matrix,
-    check_folder_datasets,
-    check_frozen_classifier,
-    check_grad_cam_map,
-    check_unfreeze_top_block,
-    check_vgg16_input,
-)
 
-_CHAPTER_MODULES = (ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10, ch11, ch12)
+_CHAPTER_MODULES = (ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10, ch11)
 
 
 def exercises():
@@ -198,13 +188,6 @@ def hint(name, chapter=None):
 
 __all__ = [
     "CheckResult",
-    "check_bottleneck_features",
-    "check_confusion_matrix",
-    "check_folder_datasets",
-    "check_frozen_classifier",
-    "check_grad_cam_map",
-    "check_unfreeze_top_block",
-    "check_vgg16_input",
     "Exercise",
     "exercise",
     "exercises",
@@ -217,7 +200,6 @@ __all__ = [
     "check_train_mlp",
     "check_best_checkpoint",
     "check_dense_parameters",
-    "check_design_schedule",
     "check_functional_mlp",
     "check_learning_rate_schedule",
     "check_load_digit",

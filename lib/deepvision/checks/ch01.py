@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from deepvision import ops
+from deepvision.checks._core import CaseFailed
 from deepvision.checks._exercise import Case, Exercise, Mistake, Rejected
 
 # -- softmax --------------------------------------------------------------------------------
@@ -349,6 +350,100 @@ TRAIN_LINEAR_REGRESSION = Exercise(
     success="recovers theta=[2, -3], beta=0.5 from noisy data",
 )
 
+# -- choose_learning_rate (a design exercise, graded by its outcome) ---------------------------
+
+#: The bowl of the gradient descent explorer, L(a, b) = a^2 + 4 b^2, its start and the goal.
+BOWL_CURVATURES, BOWL_START, BOWL_STEPS, BOWL_TOLERANCE = (1.0, 4.0), (3.5, 3.0), 15, 0.01
+
+
+def descend_the_bowl(lr, steps=BOWL_STEPS):
+    """Where gradient descent on L(a, b) = a^2 + 4 b^2 from (3.5, 3) is after ``steps`` steps.
+
+    Each step is ops.gradient_descent_step(point, (2a, 8b), lr).
+
+    Returns:
+        ``(lr, distance)``: the learning rate and the distance from the minimum (0, 0).
+
+    Taught in: chapter 01, "Exercise 7: a learning rate that converges in 15 steps".
+    """
+    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.integer, np.floating)):
+        raise CaseFailed(
+            f"choose_learning_rate should return one number, the learning rate, "
+            f"got {type(lr).__name__}"
+        )
+    lr = float(lr)
+    if not np.isfinite(lr) or lr <= 0:
+        raise CaseFailed(f"a learning rate is a positive number, got {lr}")
+    point = np.array(BOWL_START)
+    scale = 2 * np.array(BOWL_CURVATURES)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps):
+            point = ops.gradient_descent_step(point, scale * point, lr)
+    distance = float(np.linalg.norm(point))
+    return lr, distance if np.isfinite(distance) else float("inf")
+
+
+def _close_enough(got, _expected):
+    return got[1] <= BOWL_TOLERANCE
+
+
+def _learning_rate_message(got, _expected):
+    return (
+        f"with lr = {got[0]:g}, {BOWL_STEPS} steps end {got[1]:.3g} from the minimum; the goal "
+        f"is {BOWL_TOLERANCE}"
+    )
+
+
+def _missed(trial):
+    return trial.got[1] > BOWL_TOLERANCE
+
+
+CHOOSE_LEARNING_RATE = Exercise(
+    "choose_learning_rate",
+    chapter="ch01",
+    answers=("choose_learning_rate",),
+    reference=lambda: 0.2,
+    cases=[
+        Case(
+            label=f"the bowl a^2 + 4b^2 from {BOWL_START}, {BOWL_STEPS} steps",
+            call=lambda function: descend_the_bowl(function()),
+            compare=_close_enough,
+            message=_learning_rate_message,
+        )
+    ],
+    mistakes=[
+        Mistake(
+            "too large: along the steep direction b each step multiplies b by (1 - 8 lr), and "
+            "from lr = 0.25 on that factor is -1 or less, so b bounces for ever or grows",
+            lambda: 0.3,
+            when=lambda trial: _missed(trial) and trial.got[0] >= 0.25,
+        ),
+        Mistake(
+            "b oscillates: its factor (1 - 8 lr) is negative and close to -1, so it shrinks "
+            "slowly; a slightly smaller lr damps it faster",
+            lambda: 0.23,
+            when=lambda trial: _missed(trial) and 0.2 < trial.got[0] < 0.25,
+        ),
+        Mistake(
+            "too small: the gentle direction a is multiplied by (1 - 2 lr) each step and "
+            "crawls; take the largest lr that still keeps b in check",
+            lambda: 0.05,
+            when=lambda trial: _missed(trial) and trial.got[0] <= 0.2,
+        ),
+        Rejected(lambda: "0.2", says="should return one number"),
+    ],
+    hints=[
+        "Move the explorer's slider and watch the right-hand bowl: which direction goes wrong "
+        "first as lr grows, and which one is slow when lr is small?",
+        "One step multiplies a by (1 - 2 lr) and b by (1 - 8 lr). Both factors must be small "
+        "in size: |1 - 2 lr| < 1 and |1 - 8 lr| < 1.",
+        "The slowest direction sets the pace: look for the lr where |1 - 2 lr| and "
+        "|1 - 8 lr| are equal.",
+    ],
+    success=f"gradient descent reaches the minimum of the bowl (within {BOWL_TOLERANCE}) in "
+    f"{BOWL_STEPS} steps",
+)
+
 EXERCISES = [
     MSE,
     SOFTMAX,
@@ -356,6 +451,7 @@ EXERCISES = [
     L2_PENALTY,
     GRADIENT_DESCENT_STEP,
     TRAIN_LINEAR_REGRESSION,
+    CHOOSE_LEARNING_RATE,
 ]
 
 check_mse = MSE.checker("check_mse")
@@ -364,3 +460,4 @@ check_cross_entropy = CROSS_ENTROPY.checker("check_cross_entropy")
 check_l2_penalty = L2_PENALTY.checker("check_l2_penalty")
 check_gradient_descent_step = GRADIENT_DESCENT_STEP.checker("check_gradient_descent_step")
 check_linear_regression = TRAIN_LINEAR_REGRESSION.checker("check_linear_regression")
+check_choose_learning_rate = CHOOSE_LEARNING_RATE.checker("check_choose_learning_rate")

@@ -12,6 +12,7 @@ import functools
 
 import numpy as np
 
+from deepvision.checks._core import CaseFailed
 from deepvision.checks._exercise import Case, Exercise, Mistake, Rejected
 from deepvision.ops import images
 
@@ -558,6 +559,100 @@ MAKE_BATCH = Exercise(
     success="(N, 28, 28, 1) float32 in [0, 1]",
 )
 
+# -- choose_gray_weights (a design exercise, graded by its outcome) ----------------------------
+
+#: A ripe tomato and the leaves around it, as (R, G, B): 82 and 88 in BT.601 gray, 6 levels apart.
+TOMATO, LEAF = (200, 30, 40), (40, 120, 50)
+#: How many gray levels apart the two must come out.
+GRAY_GAP = 100
+
+
+def gray_gap(weights):
+    """How far apart the tomato and the leaf land in gray under ``weights``, after checking them.
+
+    Returns:
+        ``(weights, gap)``: the weights as a float array (3,) and |gray(TOMATO) - gray(LEAF)|.
+
+    Raises:
+        CaseFailed: when ``weights`` are not three non-negative numbers that sum to 1.
+
+    Taught in: chapter 02, "Exercise 8: a grayscale that keeps the tomato".
+    """
+    if weights is None:
+        raise CaseFailed("choose_gray_weights returned None: return three weights (w_r, w_g, w_b)")
+    try:
+        array = np.asarray(weights, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise CaseFailed(
+            f"return three numbers (w_r, w_g, w_b), got {type(weights).__name__}"
+        ) from error
+    if array.shape != (3,):
+        raise CaseFailed(f"return three weights (w_r, w_g, w_b), got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise CaseFailed(f"the weights must be finite numbers, got {array.tolist()}")
+    if np.any(array < 0):
+        raise CaseFailed(
+            f"a negative weight ({array.tolist()}) can push a pixel below 0, off the gray scale: "
+            "keep every weight >= 0"
+        )
+    if not np.isclose(array.sum(), 1.0, atol=1e-3):
+        raise CaseFailed(
+            f"the weights sum to {array.sum():.3f}; they must sum to 1, so that white "
+            "(255, 255, 255) stays 255 and the image stays on the 0-255 scale"
+        )
+    gap = abs(float(np.dot(TOMATO, array) - np.dot(LEAF, array)))
+    return array, gap
+
+
+def _gap_message(got, _expected):
+    return (
+        f"with weights {np.round(got[0], 3).tolist()} the tomato and the leaf are {got[1]:.1f} "
+        f"gray levels apart; make it at least {GRAY_GAP}"
+    )
+
+
+CHOOSE_GRAY_WEIGHTS = Exercise(
+    "choose_gray_weights",
+    chapter="ch02",
+    answers=("choose_gray_weights",),
+    reference=lambda: (1.0, 0.0, 0.0),
+    cases=[
+        Case(
+            label="the tomato (200, 30, 40) and the leaf (40, 120, 50)",
+            call=lambda function: gray_gap(function()),
+            compare=lambda got, _expected: got[1] >= GRAY_GAP,
+            message=_gap_message,
+        )
+    ],
+    mistakes=[
+        Mistake(
+            "those are BT.601's weights: they model how bright colours look to us, and the "
+            "tomato and the leaf look almost equally bright (82 and 88). Weigh the channel in "
+            "which the two differ most",
+            lambda: (0.299, 0.587, 0.114),
+            when=lambda trial: np.allclose(trial.got[0], (0.299, 0.587, 0.114), atol=0.01),
+        ),
+        Mistake(
+            "equal weights average the channels: the tomato's red and the leaf's green cancel "
+            "out (90 and 70). Give most weight to the channel in which the two differ most",
+            lambda: (1 / 3, 1 / 3, 1 / 3),
+            when=lambda trial: np.allclose(trial.got[0], 1 / 3, atol=0.02),
+        ),
+        Rejected(lambda: (0.0, 1.0, 0.0), says="gray levels apart"),
+        Rejected(lambda: (2.0, 0.0, 0.0), says="they must sum to 1"),
+        Rejected(lambda: (1.5, 0.0, -0.5), says="keep every weight >= 0"),
+        Rejected(lambda: (1.0, 0.0), says="return three weights"),
+    ],
+    hints=[
+        "Try the channel mixer: which channel's slider makes the tomato stand out from green?",
+        "The tomato and the leaf differ by (160, -90, -10) in (R, G, B): the gap is "
+        "|160 w_r - 90 w_g - 10 w_b|.",
+        "With weights that are >= 0 and sum to 1, the gap is largest when all the weight is on "
+        "one channel.",
+    ],
+    success=f"the tomato and the leaf are at least {GRAY_GAP} gray levels apart",
+)
+
 EXERCISES = [
     TO_GRAYSCALE,
     KEEP_CHANNEL,
@@ -566,6 +661,7 @@ EXERCISES = [
     CENTER_CROP,
     FLIP_HORIZONTAL,
     MAKE_BATCH,
+    CHOOSE_GRAY_WEIGHTS,
 ]
 
 check_to_grayscale = TO_GRAYSCALE.checker("check_to_grayscale")
@@ -575,3 +671,4 @@ check_symmetric_range = SYMMETRIC_RANGE.checker("check_symmetric_range")
 check_center_crop = CENTER_CROP.checker("check_center_crop")
 check_flip_horizontal = FLIP_HORIZONTAL.checker("check_flip_horizontal")
 check_make_batch = MAKE_BATCH.checker("check_make_batch")
+check_choose_gray_weights = CHOOSE_GRAY_WEIGHTS.checker("check_choose_gray_weights")

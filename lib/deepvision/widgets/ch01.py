@@ -1,19 +1,135 @@
-"""Chapter 01 widgets: softmax, gradient descent, polynomial degree.
+"""Chapter 01 widgets: a hand-written rule on real photos, softmax, gradient descent, polynomial
+degree.
 
 Each widget is a thin layer over pure functions defined here and tested in
 ``tests/test_widgets_ch01.py``.
 
-Taught in: chapter 01, "Softmax: from scores to probabilities", "Under- and overfitting" and
-"Gradient descent".
+Taught in: chapter 01, "Why not write the rules by hand?", "Softmax: from scores to
+probabilities", "Under- and overfitting" and "Gradient descent".
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
 from deepvision import ops
 from deepvision.validate import float_array, positive_int, positive_number
 from deepvision.widgets._base import interactive_figure
+
+# ----------------------------------------------------------------- a hand-written rule for cats
+
+
+def orange_pixels(image):
+    """Which pixels a hand-written rule calls "cat-coloured" (orange-brown fur).
+
+    A pixel is orange when red clearly exceeds green and green exceeds blue, and it is not dark:
+    R > G + 20, G > B + 10 and R > 90.
+
+    Args:
+        image: RGB image, shape (H, W, 3), values 0-255.
+
+    Returns:
+        Boolean array of shape (H, W).
+
+    Taught in: chapter 01, "Why not write the rules by hand?".
+    """
+    image = float_array(image, "image", ndim=3)
+    if image.shape[-1] != 3:
+        raise ValueError(f"image: expected shape (H, W, 3), an RGB photo, got {image.shape}")
+    red, green, blue = image[..., 0], image[..., 1], image[..., 2]
+    return (red > green + 20) & (green > blue + 10) & (red > 90)
+
+
+@functools.lru_cache(maxsize=1)
+def rule_photos():
+    """The photos the rule is tried on: ``(name, image, shows_a_cat)``, images (H, W, 3) uint8.
+
+    scikit-image's cat (Chelsea) as shot, in dim light (pixel values x 0.45) and in black and
+    white; its coffee cup; its rocket. Loaded once (scikit-image ships them: no download).
+
+    Taught in: chapter 01, "Why not write the rules by hand?".
+    """
+    from deepvision import data
+
+    cat = data.sample_image("chelsea")
+    gray = np.repeat(data.sample_image("chelsea", gray=True)[..., np.newaxis], 3, axis=-1)
+    return (
+        ("cat", cat, True),
+        ("cat in dim light", np.round(cat * 0.45).astype(np.uint8), True),
+        ("cat in black and white", gray, True),
+        ("coffee", data.sample_image("coffee"), False),
+        ("rocket", data.sample_image("rocket"), False),
+    )
+
+
+def rule_verdicts(threshold):
+    """The rule "a photo shows a cat when more than ``threshold`` of its pixels are orange".
+
+    Args:
+        threshold: A fraction in [0, 1].
+
+    Returns:
+        ``(rows, accuracy)``: one ``(name, orange_fraction, says_cat, shows_a_cat)`` per photo of
+        :func:`rule_photos`, and the fraction of photos the rule gets right.
+
+    Taught in: chapter 01, "Why not write the rules by hand?".
+    """
+    threshold = float(threshold)
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"threshold: expected a fraction in [0, 1], got {threshold}")
+    rows = []
+    for name, image, is_cat in rule_photos():
+        fraction = float(orange_pixels(image).mean())
+        rows.append((name, fraction, fraction > threshold, is_cat))
+    accuracy = float(np.mean([says == is_cat for _, _, says, is_cat in rows]))
+    return rows, accuracy
+
+
+def best_rule_accuracy():
+    """The best accuracy any threshold of :func:`rule_verdicts` reaches, and that threshold.
+
+    Only thresholds just below each photo's fraction (and 1) can change a verdict, so they are
+    all that needs trying.
+    """
+    fractions = [fraction for _, fraction, _, _ in rule_verdicts(0.0)[0]]
+    candidates = sorted({max(f - 1e-9, 0.0) for f in fractions} | {1.0})
+    return max((rule_verdicts(t)[1], t) for t in candidates)
+
+
+def draw_rule(threshold):
+    import matplotlib.pyplot as plt
+
+    rows, accuracy = rule_verdicts(threshold)
+    photos = rule_photos()
+    fig, axes = plt.subplots(1, len(photos), figsize=(3.0 * len(photos), 3.0))
+    for axis, (name, image, _), (_, fraction, says, is_cat) in zip(axes, photos, rows, strict=True):
+        axis.imshow(image[::2, ::2])
+        verdict = "cat" if says else "no cat"
+        axis.set_title(
+            f"{name}\n{fraction:.0%} orange: says {verdict!r}",
+            color="#2ca02c" if says == is_cat else "#d62728",
+            fontsize=9,
+        )
+        axis.axis("off")
+    fig.suptitle(
+        f"rule: a cat when more than {threshold:.0%} of the pixels are orange; "
+        f"right on {accuracy:.0%} of the photos"
+    )
+    fig.tight_layout()
+    return fig
+
+
+def rule_explorer(threshold=0.5):
+    """A threshold slider over the hand-written rule, on five real photos."""
+    import ipywidgets as widgets
+
+    control = widgets.FloatSlider(
+        value=threshold, min=0.0, max=1.0, step=0.05, description="threshold"
+    )
+    return interactive_figure(draw_rule, {"threshold": control})
+
 
 # ----------------------------------------------------------------------------- softmax explorer
 

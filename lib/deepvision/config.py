@@ -35,10 +35,13 @@ class Budget:
         ms_per_image: Measured full-mode cost on the reference machine (2 CPU cores): milliseconds
             per training image per epoch (``benchmarks/training_costs.py``).
         images_per_epoch: Training images one full-mode epoch sees (after any validation split).
-        unit: What ``epochs`` counts: ``"epoch"`` (passes over the data), or ``"step"`` for an
-            experiment that counts gradient-descent steps.
+        unit: What ``epochs`` counts: ``"epoch"`` (passes over the data), ``"step"`` for an
+            experiment that counts gradient-descent steps, or ``"repeat"`` for a measurement
+            that counts timed runs.
         width: Fraction of the book's filters each convolution gets (1.0: the book's network;
             quick mode may train a narrower one, the same code).
+        image_size: Side of the square images an experiment feeds its networks, where it
+            chooses one (``None``: the dataset's own size).
     """
 
     epochs: int
@@ -49,6 +52,7 @@ class Budget:
     images_per_epoch: int | None = None
     unit: str = "epoch"
     width: float = 1.0
+    image_size: int | None = None
 
 
 #: Milliseconds per training image per epoch in full mode on the reference machine (2 CPU cores,
@@ -65,6 +69,10 @@ MEASURED_MS = {
     # rectifiers.py measured 30.4 ms for all seven with the 2 cores shared at a load of 10.
     "ch08_rectifiers": 13.0,
     "ch08_dying": 2.4,  # two ReLU CNNs (1.15 ms each), a normal and a too-high learning rate
+    # Chapter 12 (cat/dog folder, 32x32): from scratch, a head on cached features, fine-tuning.
+    "ch12_scratch": 1.0,
+    "ch12_features": 0.05,
+    "ch12_fine_tune": 3.0,
 }
 
 # name -> (full mode, quick mode). Add an experiment here, never in a notebook.
@@ -160,12 +168,29 @@ BUDGETS: dict[str, tuple[Budget, Budget]] = {
         Budget(10, None, None),
         Budget(2, 2000, 1000),
     ),
+    # Chapter 12: transfer learning on CIFAR-10's cats and dogs written as a folder of PNGs
+    # (``load_cifar10`` sizes: a fifth of them are cats or dogs), then three classifiers: the
+    # small CNN from scratch, a head on the course backbone's cached bottleneck features, and
+    # fine-tuning of the backbone's top block. Full mode: 8,000 training images after the
+    # validation split.
+    "ch12_folders": (Budget(0, None, None), Budget(0, 2000, 500)),
+    "ch12_scratch": (
+        Budget(15, None, None, ms_per_image=MEASURED_MS["ch12_scratch"], images_per_epoch=8000),
+        Budget(2, None, None),
+    ),
+    "ch12_features": (
+        Budget(30, None, None, ms_per_image=MEASURED_MS["ch12_features"], images_per_epoch=8000),
+        Budget(10, None, None),
+    ),
+    "ch12_fine_tune": (
+        Budget(5, None, None, ms_per_image=MEASURED_MS["ch12_fine_tune"], images_per_epoch=8000),
+        Budget(1, None, None),
+    ),
     # Chapter 10: latency against MACs. No training: ``epochs`` counts the timed repeats
-    # (``unit="repeat"``) and ``width`` is the image side as a fraction of 224 (keras.applications
-    # at 224x224 in full mode, 64x64 in quick mode: the same code, smaller images).
+    # (``unit="repeat"``); keras.applications at 224x224 in full mode, 64x64 in quick mode.
     "ch10_latency": (
-        Budget(5, None, None, unit="repeat", width=1.0),
-        Budget(2, None, None, unit="repeat", width=64 / 224),
+        Budget(5, None, None, unit="repeat", image_size=224),
+        Budget(2, None, None, unit="repeat", image_size=64),
     ),
 }
 

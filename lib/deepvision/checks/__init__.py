@@ -10,7 +10,7 @@ not. The tests of every checker come from the same declarations.
 on (set by ``deepvision.prepare("ch01")``); never the solution.
 """
 
-from deepvision.checks import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10, ch11
+from deepvision.checks import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10, ch11, ch12
 from deepvision.checks._core import CheckResult
 from deepvision.checks._exercise import Exercise
 from deepvision.checks.ch01 import (
@@ -57,6 +57,7 @@ from deepvision.checks.ch04 import (
 from deepvision.checks.ch05 import (
     check_best_checkpoint,
     check_dense_parameters,
+    check_design_schedule,
     check_functional_mlp,
     check_learning_rate_schedule,
     check_load_digit,
@@ -92,6 +93,14 @@ from deepvision.checks.ch08 import (
     check_prelu_slope_gradient,
     check_thresholded_relu,
 )
+from deepvision.checks.ch09 import (
+    check_dense_block,
+    check_grouped_parameters,
+    check_inception_module,
+    check_residual_module,
+    check_se_block,
+    check_vgg_parameters,
+)
 from deepvision.checks.ch10 import (
     check_conv2d_cost,
     check_conv_macs,
@@ -107,8 +116,17 @@ from deepvision.checks.ch11 import (
     check_separable_macs,
     check_separable_ratio,
 )
+from deepvision.checks.ch12 import (
+    check_bottleneck_features,
+    check_confusion_matrix,
+    check_folder_datasets,
+    check_frozen_classifier,
+    check_grad_cam_map,
+    check_unfreeze_top_block,
+    check_vgg16_input,
+)
 
-_CHAPTER_MODULES = (ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10, ch11)
+_CHAPTER_MODULES = (ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10, ch11, ch12)
 
 
 def exercises():
@@ -188,6 +206,13 @@ def hint(name, chapter=None):
 
 __all__ = [
     "CheckResult",
+    "check_bottleneck_features",
+    "check_confusion_matrix",
+    "check_folder_datasets",
+    "check_frozen_classifier",
+    "check_grad_cam_map",
+    "check_unfreeze_top_block",
+    "check_vgg16_input",
     "Exercise",
     "exercise",
     "exercises",
@@ -200,6 +225,7 @@ __all__ = [
     "check_train_mlp",
     "check_best_checkpoint",
     "check_dense_parameters",
+    "check_design_schedule",
     "check_functional_mlp",
     "check_learning_rate_schedule",
     "check_load_digit",
@@ -255,6 +281,12 @@ __all__ = [
     "check_leaky_relu_derivative",
     "check_prelu_slope_gradient",
     "check_thresholded_relu",
+    "check_dense_block",
+    "check_grouped_parameters",
+    "check_inception_module",
+    "check_residual_module",
+    "check_se_block",
+    "check_vgg_parameters",
     "check_conv2d_cost",
     "check_conv_macs",
     "check_conv_params",

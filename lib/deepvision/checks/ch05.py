@@ -582,6 +582,91 @@ BUILD_FUNCTIONAL_MLP = Exercise(
     keras=True,
 )
 
+# -- design_schedule (designed, graded by outcome) ------------------------------------------
+
+DESIGN_EPOCHS = 12
+DESIGN_TARGETS = {"loss": 0.25, "val_accuracy": 0.87}
+_DESIGN_DATA = {}
+
+
+def design_data():
+    """The design exercise's run: 800 MNIST digits to train on, 200 to validate (as the widget).
+
+    Returns:
+        ``(x, labels, x_val, labels_val)``, images flattened to 784 and scaled to [0, 1].
+    """
+    if not _DESIGN_DATA:
+        (x, labels), _ = data.load_mnist(1000, 10)
+        x = x.reshape(len(x), 784).astype(np.float64) / 255
+        _DESIGN_DATA["run"] = (x[:800], labels[:800], x[800:], labels[800:])
+    return _DESIGN_DATA["run"]
+
+
+_TOO_SLOW = (
+    "the training loss is still high at the end: the rates are too small for too long (start "
+    "higher, or decay more slowly)"
+)
+_TOO_NOISY = (
+    "the training loss is low but the validation accuracy is not: the last epochs run at a high "
+    "rate, so the weights keep jumping; lower the rate towards the end (a decaying schedule)"
+)
+_NOT_POSITIVE = "a learning rate must be a positive number at every epoch"
+
+
+def _verify_design_schedule(answers):
+    from deepvision.widgets.ch05 import train_with_schedule
+
+    schedule = answers["design_schedule"]
+    rates = []
+    for epoch in range(DESIGN_EPOCHS):
+        rate = call("design_schedule", schedule, epoch)
+        try:
+            rate = float(rate)
+        except (TypeError, ValueError) as error:
+            raise CaseFailed(
+                f"design_schedule({epoch}) returned {rate!r}; expected a number"
+            ) from error
+        if not np.isfinite(rate) or rate <= 0:
+            raise CaseFailed(f"{_NOT_POSITIVE} (epoch {epoch}: {rate:g})")
+        rates.append(rate)
+    x, labels, x_val, labels_val = design_data()
+    run = train_with_schedule(x, labels, np.array(rates), x_val, labels_val)
+    loss, accuracy = run["loss"][-1], run["val_accuracy"][-1]
+    measured = f"(after {DESIGN_EPOCHS} epochs: training loss {loss:.3f}, validation accuracy "
+    measured += f"{accuracy:.1%}; targets below {DESIGN_TARGETS['loss']} and at least "
+    measured += f"{DESIGN_TARGETS['val_accuracy']:.0%})"
+    if not loss < DESIGN_TARGETS["loss"]:
+        raise CaseFailed(f"{_TOO_SLOW} {measured}")
+    if not accuracy >= DESIGN_TARGETS["val_accuracy"]:
+        raise CaseFailed(f"{_TOO_NOISY} {measured}")
+    return f"your schedule reaches both targets {measured}"
+
+
+def _cosine_from_3(epoch):
+    return 3.0 * (1 + np.cos(np.pi * epoch / DESIGN_EPOCHS)) / 2
+
+
+DESIGN_SCHEDULE = Exercise(
+    "design_schedule",
+    chapter="ch05",
+    answers=("design_schedule",),
+    reference=_cosine_from_3,
+    verify=_verify_design_schedule,
+    mistakes=[
+        Mistake(_TOO_SLOW, lambda epoch: 0.01),
+        Mistake(_TOO_NOISY, lambda epoch: 3.0),
+        Mistake(_NOT_POSITIVE, lambda epoch: 0.1 - 0.01 * epoch),
+        Rejected(lambda epoch: "fast", says="expected a number"),
+    ],
+    hints=[
+        "Try shapes and starting rates in the schedule explorer above: it trains this very run.",
+        "A rate that is too small never gets there in 12 epochs; one that stays large jumps "
+        "around the minimum. Start high, end low.",
+        "Any decaying shape works if it starts between about 1 and 10: steps, exponential, cosine.",
+    ],
+    success="both targets reached",
+)
+
 EXERCISES = [
     DENSE_PARAMETERS,
     SAVE_AND_RELOAD,
@@ -589,6 +674,7 @@ EXERCISES = [
     LEARNING_RATE_SCHEDULE,
     BEST_CHECKPOINT,
     BUILD_FUNCTIONAL_MLP,
+    DESIGN_SCHEDULE,
 ]
 
 check_dense_parameters = DENSE_PARAMETERS.checker("check_dense_parameters")
@@ -597,3 +683,4 @@ check_load_digit = LOAD_DIGIT.checker("check_load_digit")
 check_learning_rate_schedule = LEARNING_RATE_SCHEDULE.checker("check_learning_rate_schedule")
 check_best_checkpoint = BEST_CHECKPOINT.checker("check_best_checkpoint")
 check_functional_mlp = BUILD_FUNCTIONAL_MLP.checker("check_functional_mlp")
+check_design_schedule = DESIGN_SCHEDULE.checker("check_design_schedule")

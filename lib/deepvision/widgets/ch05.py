@@ -1,13 +1,224 @@
-"""Chapter 05 has no widget of its own; its helpers moved to their homes.
+"""Chapter 05 widget: the learning-rate schedule explorer; and the names of older helpers.
+
+:func:`schedule_explorer` shows a schedule's shape and the training curves it gives on a small
+run: softmax regression (a network with no hidden layer, chapter 03's numpy code) trained with
+mini-batch SGD on a thousand MNIST digits, fast enough to retrain at every move of a control.
+The pure functions under it, :func:`schedule_rates` and :func:`train_with_schedule`, are tested
+in ``tests/test_widgets_ch05.py``.
 
 :func:`load_digit_image` is in :mod:`deepvision.data`, :func:`top_predictions` in
 :mod:`deepvision.ops` and :func:`plot_prediction` in :mod:`deepvision.plots`. This module keeps the
 old names importable for notebooks released before the move
 (``from deepvision.widgets import ch05 as helpers``).
+
+Taught in: chapter 05, "Learning-rate schedules".
 """
 
+from __future__ import annotations
+
+import numpy as np
+
+from deepvision import validate
 from deepvision.data import MAX_ASPECT_RATIO, load_digit_image
 from deepvision.ops.labels import top_predictions
 from deepvision.plots import plot_prediction
+from deepvision.widgets._base import interactive_figure
 
-__all__ = ["MAX_ASPECT_RATIO", "load_digit_image", "plot_prediction", "top_predictions"]
+__all__ = [
+    "MAX_ASPECT_RATIO",
+    "SCHEDULES",
+    "load_digit_image",
+    "plot_prediction",
+    "schedule_explorer",
+    "schedule_rates",
+    "top_predictions",
+    "train_with_schedule",
+]
+
+SCHEDULES = ("constant", "steps (the book's shape)", "exponential", "cosine")
+
+
+def schedule_rates(kind, learning_rate, epochs):
+    """The learning rate of every epoch (counted from 0) for one schedule shape.
+
+    * ``"constant"``: ``learning_rate`` throughout;
+    * ``"steps (the book's shape)"``: divided by 5, 10 and 100 after 30%, 55% and 80% of the
+      epochs (for the book's 20 epochs: from epochs 6, 11 and 16, as chapter 05's schedule);
+    * ``"exponential"``: multiplied by the same factor each epoch, down to 1% at the last one;
+    * ``"cosine"``: ``learning_rate * (1 + cos(pi * epoch / epochs)) / 2``.
+
+    Args:
+        kind: One of :data:`SCHEDULES`.
+        learning_rate: The starting rate, > 0.
+        epochs: How many epochs, >= 1.
+
+    Returns:
+        Array of shape (epochs,).
+
+    Taught in: chapter 05, "Learning-rate schedules".
+    """
+    if kind not in SCHEDULES:
+        raise ValueError(f"kind: expected one of {SCHEDULES}, got {kind!r}")
+    learning_rate = validate.positive_number(learning_rate, "learning_rate")
+    epochs = validate.positive_int(epochs, "epochs")
+    epoch = np.arange(epochs, dtype=np.float64)
+    if kind == "constant":
+        factor = np.ones(epochs)
+    elif kind.startswith("steps"):
+        factor = np.select(
+            [epoch >= 0.8 * epochs, epoch >= 0.55 * epochs, epoch >= 0.3 * epochs],
+            [0.01, 0.1, 0.2],
+            1.0,
+        )
+    elif kind == "exponential":
+        factor = 0.01 ** (epoch / max(epochs - 1, 1))
+    else:
+        factor = (1 + np.cos(np.pi * epoch / epochs)) / 2
+    return learning_rate * factor
+
+
+def train_with_schedule(x, labels, rates, x_val=None, labels_val=None, batch_size=100, seed=0):
+    """Softmax regression trained by mini-batch SGD, one learning rate per epoch.
+
+    The network of chapter 03 with no hidden layer (``probs = softmax(x @ w + b)``), trained on
+    the cross-entropy loss; ``rates[e]`` is the learning rate of epoch ``e``. A run whose loss
+    overflows stops there, and its remaining epochs read ``inf`` (loss) and ``nan`` (accuracy).
+
+    Args:
+        x: Inputs (N, D), scaled (pixels / 255).
+        labels: Integer classes (N,).
+        rates: One learning rate per epoch, shape (epochs,).
+        x_val, labels_val: Optional validation data.
+        batch_size: Examples per step.
+        seed: Seeds the initial weights and the shuffles.
+
+    Returns:
+        dict with ``loss`` (mean training loss of each epoch), ``val_accuracy`` (one per epoch;
+        empty without validation data) and ``steps`` (gradient steps per epoch).
+
+    Taught in: chapter 05, "Learning-rate schedules".
+    """
+    x = validate.float_array(x, "x", ndim=2)
+    labels = np.asarray(labels).reshape(-1).astype(int)
+    if labels.shape != (x.shape[0],):
+        raise ValueError(f"labels: expected shape ({x.shape[0]},), got {labels.shape}")
+    rates = validate.number_array(rates, "rates", ndim=1, layout="(epochs,)")
+    batch_size = validate.positive_int(batch_size, "batch_size")
+    rng = np.random.default_rng(seed)
+    w = rng.normal(scale=0.01, size=(x.shape[1], 10))  # small start: the first loss is about log 10
+    b = np.zeros(10)
+    rng = np.random.default_rng(seed + 1)
+    history = {"loss": [], "val_accuracy": [], "steps": -(-len(x) // batch_size)}
+    broken = False
+    for rate in rates:
+        losses = []
+        if not broken:
+            order = rng.permutation(len(x))
+            with np.errstate(all="ignore"):
+                for start in range(0, len(x), batch_size):
+                    batch = order[start : start + batch_size]
+                    z = x[batch] @ w + b
+                    probs = np.exp(z - z.max(axis=1, keepdims=True))  # softmax, chapter 01
+                    probs /= probs.sum(axis=1, keepdims=True)
+                    rows = np.arange(len(batch))
+                    losses.append(-np.mean(np.log(np.clip(probs[rows, labels[batch]], 1e-12, 1))))
+                    probs[rows, labels[batch]] -= 1  # dL/dz = probs - one_hot, chapter 03
+                    w -= rate * (x[batch].T @ probs) / len(batch)
+                    b -= rate * probs.mean(axis=0)
+            broken = not (np.isfinite(losses).all() and np.isfinite(w).all())
+        history["loss"].append(np.inf if broken else float(np.mean(losses)))
+        if x_val is not None:
+            with np.errstate(all="ignore"):
+                logits = np.asarray(x_val, dtype=np.float64) @ w + b
+            predicted = np.argmax(logits, axis=1)
+            accuracy = float(np.mean(predicted == np.asarray(labels_val).reshape(-1)))
+            history["val_accuracy"].append(np.nan if broken else accuracy)
+    return history
+
+
+def draw_schedule(x, labels, x_val, labels_val, kind, learning_rate, epochs=12, baseline=None):
+    """The schedule's rates, the training loss and the validation accuracy, beside a constant
+    rate's (``baseline``: a history of :func:`train_with_schedule`, computed here if None)."""
+    import matplotlib.pyplot as plt
+
+    rates = schedule_rates(kind, learning_rate, epochs)
+    run = train_with_schedule(x, labels, rates, x_val, labels_val)
+    if baseline is None:
+        baseline = train_with_schedule(
+            x, labels, schedule_rates("constant", learning_rate, epochs), x_val, labels_val
+        )
+    epoch = np.arange(epochs)
+    fig, axes = plt.subplots(1, 3, figsize=(14, 3.3))
+    axes[0].step(epoch, rates, where="post", color="#d95f02", label=kind)
+    axes[0].step(
+        epoch, np.full(epochs, learning_rate), where="post", color="#bdbdbd", label="constant"
+    )
+    axes[0].set_yscale("log")
+    axes[0].set_title("learning rate per epoch")
+    shown = np.where(np.isfinite(run["loss"]), run["loss"], np.nan)
+    axes[1].plot(epoch, shown, "-o", color="#d95f02", markersize=3, label=kind)
+    axes[1].plot(
+        epoch,
+        np.where(np.isfinite(baseline["loss"]), baseline["loss"], np.nan),
+        "--",
+        color="#7f7f7f",
+        label="constant",
+    )
+    axes[1].set_title("training loss" + ("  (diverged)" if np.isinf(run["loss"][-1]) else ""))
+    axes[2].plot(epoch, run["val_accuracy"], "-o", color="#d95f02", markersize=3, label=kind)
+    axes[2].plot(epoch, baseline["val_accuracy"], "--", color="#7f7f7f", label="constant")
+    axes[2].set_ylim(0, 1)
+    last = run["val_accuracy"][-1]
+    axes[2].set_title(f"validation accuracy: {last:.1%} at the end")
+    for axis in axes:
+        axis.set_xlabel("epoch")
+        axis.legend(fontsize=8)
+        axis.grid(alpha=0.3)
+    fig.suptitle(
+        f"softmax regression, {len(x)} training digits, {run['steps']} steps per epoch",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    fig.run, fig.baseline = run, baseline
+    return fig
+
+
+def schedule_explorer(x, labels, epochs=12, validation=0.2):
+    """Pick a schedule's shape and starting rate; see the rates and the run they give.
+
+    Args:
+        x: Images (N, 28, 28) or (N, 784), scaled to [0, 1] (a thousand is plenty).
+        labels: Their classes (N,).
+        epochs: Epochs of each run.
+        validation: Fraction of the images held back (the last ones) to validate on.
+
+    Taught in: chapter 05, "Learning-rate schedules".
+    """
+    import ipywidgets as widgets
+
+    x = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
+    labels = np.asarray(labels).reshape(-1)
+    split = len(x) - int(len(x) * validation)
+    data = (x[:split], labels[:split], x[split:], labels[split:])
+    baselines = {}
+
+    def draw(kind, learning_rate):
+        if learning_rate not in baselines:
+            baselines[learning_rate] = train_with_schedule(
+                data[0],
+                data[1],
+                schedule_rates("constant", learning_rate, epochs),
+                data[2],
+                data[3],
+            )
+        return draw_schedule(*data, kind, learning_rate, epochs, baselines[learning_rate])
+
+    controls = {
+        "kind": widgets.ToggleButtons(
+            options=list(SCHEDULES), value=SCHEDULES[0], description="schedule"
+        ),
+        "learning_rate": widgets.FloatLogSlider(
+            value=0.1, base=10, min=-3, max=1.5, step=0.25, description="start rate"
+        ),
+    }
+    return interactive_figure(draw, controls)

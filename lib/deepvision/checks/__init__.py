@@ -10,7 +10,7 @@ not. The tests of every checker come from the same declarations.
 on (set by ``deepvision.prepare("ch01")``); never the solution.
 """
 
-from deepvision.checks import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10, ch11, ch12
+from deepvision.checks import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10, ch11, ch12
 from deepvision.checks._core import CheckResult
 from deepvision.checks._exercise import Exercise
 from deepvision.checks.ch01 import (
@@ -68,7 +68,10 @@ from deepvision.checks.ch06 import (
     check_conv2d,
     check_conv2d_single,
     check_conv_parameter_count,
+    check_diagonal_filter,
+    check_learn_kernel,
     check_max_pool2d,
+    check_max_pool2d_backward,
     check_mnist_cnn,
     check_output_size,
     check_sobel_magnitude,
@@ -126,7 +129,7 @@ from deepvision.checks.ch12 import (
     check_vgg16_input,
 )
 
-_CHAPTER_MODULES = (ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch10, ch11, ch12)
+_CHAPTER_MODULES = (ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10, ch11, ch12)
 
 
 def exercises():
@@ -254,7 +257,10 @@ __all__ = [
     "check_conv2d",
     "check_conv2d_single",
     "check_conv_parameter_count",
+    "check_diagonal_filter",
+    "check_learn_kernel",
     "check_max_pool2d",
+    "check_max_pool2d_backward",
     "check_mnist_cnn",
     "check_output_size",
     "check_sobel_magnitude",

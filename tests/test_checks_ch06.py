@@ -98,3 +98,27 @@ def test_other_spellings_of_the_book_cnn_pass(keras):
         result = checks.check_mnist_cnn(builder)
         assert result, result.message
         assert result.message == "7 layers and 509,898 parameters, as expected"
+
+
+def test_the_diagonal_filter_is_graded_by_what_it_does_not_by_its_numbers():
+    from deepvision.checks import ch06 as declared
+
+    images = declared.diagonal_test_images(9)
+    assert images["diagonal \\"].trace() == 9 and np.fliplr(images["diagonal /"]).trace() == 9
+    assert images["vertical"][:, 4].sum() == 9 and images["horizontal"][4].sum() == 9
+    reference = np.array([[2.0, -1.0, -1.0], [-1.0, 2.0, -1.0], [-1.0, -1.0, 2.0]])
+    assert checks.check_diagonal_filter(lambda: 0.5 * reference)  # any scale
+    assert checks.check_diagonal_filter(lambda: np.array([[1.0, 0, -1], [0, 1, 0], [-1, 0, 0]]))
+    # Sobel's vertical-edge filter sees the vertical line as well as the diagonal one
+    assert not checks.check_diagonal_filter(lambda: filters.SOBEL_X)
+
+
+def test_a_kernel_learnt_another_way_passes_and_a_rough_one_does_not():
+    def least_squares(x, y):
+        rows = [x[:, u : u + 8, v : v + 8].reshape(-1) for u in range(3) for v in range(3)]
+        solution = np.linalg.lstsq(np.stack(rows, 1), y.reshape(-1), rcond=None)[0]
+        return solution.reshape(3, 3)
+
+    assert checks.check_learn_kernel(least_squares)
+    rough = checks.check_learn_kernel(lambda x, y: least_squares(x, y) + 0.05)
+    assert not rough and "each weight within 0.02" in rough.message

@@ -19,7 +19,7 @@ import random
 import numpy as np
 
 from deepvision import models, ops
-from deepvision.checks._core import close
+from deepvision.checks._core import CaseFailed, as_array, call, close
 from deepvision.checks._exercise import Case, Exercise, Mistake, Rejected
 from deepvision.ops import arithmetic, filters
 
@@ -885,6 +885,297 @@ BUILD_MNIST_CNN = Exercise(
     keras=True,
 )
 
+# -- max_pool2d_backward (capstone) ---------------------------------------------------------
+
+
+def _pool_backward(dout, x, pool_size=2):
+    _, cache = ops.max_pool2d_forward(x, pool_size)
+    return ops.max_pool2d_backward(dout, cache)
+
+
+def _pool_backward_everywhere(dout, x, pool_size=2):
+    """Every cell of a window gets the window's gradient (an upsampling, not a max's gradient)."""
+    x = np.asarray(x, dtype=np.float64)
+    spread = np.repeat(np.repeat(np.asarray(dout, float), pool_size, 1), pool_size, 2)
+    dx = np.zeros_like(x)
+    dx[:, : spread.shape[1], : spread.shape[2]] = spread
+    return dx
+
+
+def _pool_backward_average(dout, x, pool_size=2):
+    return _pool_backward_everywhere(dout, x, pool_size) / pool_size**2
+
+
+def _pool_backward_values(dout, x, pool_size=2):
+    """The gradient routed to the maxima, times the maximum (x * dout): the forward's value."""
+    return _pool_backward(dout, x, pool_size) * np.asarray(x, dtype=np.float64)
+
+
+def _pool_backward_across_channels(dout, x, pool_size=2):
+    """Each window's gradient to the largest cell over all channels (channels mixed)."""
+    x = np.asarray(x, dtype=np.float64)
+    dout = np.asarray(dout, dtype=np.float64)
+    dx = np.zeros_like(x)
+    n, out_h, out_w, c = dout.shape
+    for i in range(out_h):
+        for j in range(out_w):
+            window = x[:, i * pool_size : (i + 1) * pool_size, j * pool_size : (j + 1) * pool_size]
+            flat = window.reshape(n, -1)
+            for image in range(n):
+                u, v, channel = np.unravel_index(flat[image].argmax(), window.shape[1:])
+                dx[image, i * pool_size + u, j * pool_size + v, channel] += dout[image, i, j].sum()
+    return dx
+
+
+_RNG = np.random.default_rng(64)
+_POOL_X = _RNG.normal(size=(2, 7, 6, 3))
+
+MAX_POOL2D_BACKWARD = Exercise(
+    "max_pool2d_backward",
+    chapter="ch06",
+    answers=("max_pool2d_backward",),
+    reference=_pool_backward,
+    cases=[
+        Case(
+            np.ones((1, 2, 2, 1)),
+            np.arange(16.0).reshape(1, 4, 4, 1),
+            label="dout of ones on 0..15 in a 4x4 map, a 2x2 pool",
+            message=lambda got, expected: (
+                "for 0..15 in a 4x4 map only the maxima 5, 7, 13 and 15 get a gradient (1 each), "
+                f"got {np.round(np.asarray(got)[0, :, :, 0], 3).tolist()}"
+            ),
+        ),
+        Case(
+            _RNG.normal(size=(2, 3, 3, 3)),
+            _POOL_X[:, :6],
+            label="x (2, 6, 6, 3), a random dout (2, 3, 3, 3)",
+            message="wrong gradient for x (2, 6, 6, 3) and a random dout",
+        ),
+        Case(
+            _RNG.normal(size=(2, 2, 2, 3)),
+            _POOL_X,
+            3,
+            label="x (2, 7, 6, 3) and pool_size=3 (row 6 is in no window)",
+            message="wrong gradient for a 3x3 pool on (2, 7, 6, 3) maps: the cells no window "
+            "covers get 0",
+        ),
+    ],
+    mistakes=[
+        Mistake(
+            "you gave every cell of a window the window's gradient: only the cell that held the "
+            "maximum changes the output, so only it gets dout; the others get 0",
+            _pool_backward_everywhere,
+        ),
+        Mistake(
+            "you divided the gradient among the window's cells: that is average pooling's "
+            "backward pass; max pooling sends all of it to the maximum",
+            _pool_backward_average,
+        ),
+        Mistake(
+            "you multiplied by x: the maximum passes its input through unchanged (slope 1), so "
+            "the maximum's cell gets dout itself",
+            _pool_backward_values,
+        ),
+        Mistake(
+            "pool each channel on its own: look for the maximum of each channel's window, and "
+            "give it that channel's gradient",
+            _pool_backward_across_channels,
+        ),
+    ],
+    hints=[
+        "dx has the shape of x and starts at zero.",
+        "For each window (and each image and channel), find where its maximum is, for example "
+        "with np.unravel_index(np.argmax(window), window.shape).",
+        "Add dout[n, i, j, c] at that cell of dx: the max is the identity on its winner and "
+        "ignores the other cells.",
+    ],
+    success="each window's gradient goes to its maximum, channel by channel",
+)
+
+# -- learn_kernel (capstone) ----------------------------------------------------------------
+
+
+def _learn_kernel(x, y, steps=300, lr=0.5):
+    """Gradient descent on L(k) = mean((conv(x, k) - y)^2) / 2, with conv2d_forward/backward."""
+    x = np.asarray(x, dtype=np.float64)[..., None]
+    y = np.asarray(y, dtype=np.float64)[..., None]
+    kernel = np.zeros((3, 3, 1, 1))
+    for _ in range(steps):
+        out, cache = ops.conv2d_forward(x, kernel)
+        _, dw, _ = ops.conv2d_backward((out - y) / y.size, cache)
+        kernel -= lr * dw
+    return kernel[:, :, 0, 0]
+
+
+def _kernel_case(seed, hidden, label, count=8, size=10):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(count, size, size))
+    y = ops.conv2d(x[..., None], np.asarray(hidden, float)[:, :, None, None])[..., 0]
+    return Case(
+        x,
+        y,
+        label=label,
+        compare=lambda got, expected: (
+            np.shape(got) == (3, 3) and np.allclose(np.asarray(got, float), expected, atol=0.02)
+        ),
+        numeric=True,
+        message=lambda got, expected: (
+            f"for {label} your kernel is {np.round(np.asarray(got, float), 2).tolist()}; the "
+            f"hidden one is {np.round(expected, 2).tolist()} (each weight within 0.02)"
+        ),
+    )
+
+
+def _blown_up(trial):
+    value = np.asarray(trial.value, dtype=np.float64)
+    if value.shape != (3, 3):
+        return False
+    return (
+        not np.all(np.isfinite(value)) or np.abs(value).max() > 100 * np.abs(trial.expected).max()
+    )
+
+
+def _barely_trained(trial):
+    value = np.asarray(trial.value, dtype=np.float64)
+    if value.shape != (3, 3) or not np.all(np.isfinite(value)):
+        return False
+    error, scale = np.abs(value - trial.expected).max(), np.abs(trial.expected).max()
+    return 0.02 < error and np.abs(value).max() < 0.9 * scale
+
+
+LEARN_KERNEL = Exercise(
+    "learn_kernel",
+    chapter="ch06",
+    answers=("learn_kernel",),
+    reference=_learn_kernel,
+    cases=[
+        _kernel_case(65, filters.SOBEL_X, "images filtered by a hidden vertical-edge filter"),
+        _kernel_case(
+            66,
+            np.array([[0.5, -1.0, 0.0], [2.0, 0.25, -0.5], [0.0, 1.0, -2.0]]),
+            "images filtered by a hidden random-looking filter",
+        ),
+    ],
+    mistakes=[
+        Mistake(
+            "your kernel is the hidden one flipped: you computed a true convolution; Keras and "
+            "this course slide the kernel unflipped (cross-correlation), so use ops.conv2d",
+            lambda x, y, steps=300, lr=0.5: _learn_kernel(x, y, steps, lr)[::-1, ::-1],
+        ),
+        Mistake(
+            "your weights grew without bound (NaN or infinity): step *against* the gradient, "
+            "kernel -= lr * dw, with a learning rate small enough (about 0.1 to 1 here)",
+            lambda x, y, steps=300, lr=0.5: _learn_kernel(x, y, 60, -lr),
+            when=_blown_up,
+        ),
+        Mistake(
+            "your kernel moved towards the hidden one but stopped far from it: take more steps "
+            "or a larger learning rate (the loss should fall to about 0)",
+            lambda x, y, steps=300, lr=0.5: _learn_kernel(x, y, 3, 0.05),
+            when=_barely_trained,
+        ),
+    ],
+    hints=[
+        "Start from a kernel of zeros, shape (3, 3, 1, 1), and add a channel axis to x and y.",
+        "Each step: out, cache = ops.conv2d_forward(x, kernel); the loss's gradient with respect "
+        "to out is (out - y) / y.size; ops.conv2d_backward gives dw.",
+        "kernel -= lr * dw, a few hundred times; then return kernel[:, :, 0, 0].",
+    ],
+    success="the hidden filter recovered to within 0.02 from input/output pairs",
+)
+
+# -- diagonal_filter (designed, graded by outcome) ------------------------------------------
+
+
+def diagonal_test_images(size=9):
+    """The images the diagonal-filter exercise measures a filter on: thin lines and a flat one.
+
+    Returns:
+        dict name -> (size, size) array: ``"diagonal \\"`` (top-left to bottom-right),
+        ``"diagonal /"``, ``"vertical"``, ``"horizontal"`` (lines one pixel wide, value 1 on 0)
+        and ``"flat"`` (all ones).
+    """
+    eye = np.eye(size)
+    vertical = np.zeros((size, size))
+    vertical[:, size // 2] = 1.0
+    return {
+        "diagonal \\": eye,
+        "diagonal /": eye[:, ::-1].copy(),
+        "vertical": vertical,
+        "horizontal": vertical.T.copy(),
+        "flat": np.ones((size, size)),
+    }
+
+
+DIAGONAL_RATIO = 2.0
+_FLAT = "your filter responds to a flat image: make its weights add up to 0"
+_WEAK = "your filter does not respond strongly (positively) to the \\ diagonal line"
+_OTHER_DIAGONAL = (
+    "your filter detects the other diagonal, /, from bottom-left to top-right: the \\ line "
+    "runs from the top-left corner to the bottom-right one"
+)
+_OTHERS = "your filter responds to another line almost as strongly as to the \\ diagonal"
+
+
+def _verify_diagonal_filter(answers):
+    kernel = call("diagonal_filter", answers["diagonal_filter"])
+    kernel = np.asarray(as_array("diagonal_filter", kernel), dtype=np.float64)
+    if kernel.shape != (3, 3):
+        raise CaseFailed(f"diagonal_filter returned shape {kernel.shape}; expected (3, 3)")
+    responses = {
+        name: filters.filter2d(image, kernel, "valid")
+        for name, image in diagonal_test_images().items()
+    }
+    scale = max(np.abs(kernel).sum(), 1e-12)
+    if np.abs(responses["flat"]).max() > 1e-6 * scale:
+        raise CaseFailed(f"{_FLAT} (they add up to {kernel.sum():g})")
+    target = responses["diagonal \\"].max()
+    if responses["diagonal /"].max() > max(target, 1e-6 * scale):
+        raise CaseFailed(_OTHER_DIAGONAL)
+    if target <= 1e-6 * scale:
+        raise CaseFailed(f"{_WEAK} (its largest response there is {target:g})")
+    others = {
+        name: float(np.abs(values).max())
+        for name, values in responses.items()
+        if name not in ("diagonal \\", "flat")
+    }
+    worst = max(others, key=others.get)
+    if others[worst] * DIAGONAL_RATIO > target:
+        raise CaseFailed(
+            f"{_OTHERS}: {others[worst]:g} on the {worst} line against {target:g}; the diagonal "
+            f"must win by {DIAGONAL_RATIO:g} times at least"
+        )
+    ratio = "infinitely" if max(others.values()) == 0 else f"{target / max(others.values()):.1f}x"
+    return f"\\ line {target:g}, other lines at most {max(others.values()):g} ({ratio} stronger)"
+
+
+DIAGONAL_FILTER = Exercise(
+    "diagonal_filter",
+    chapter="ch06",
+    answers=("diagonal_filter",),
+    reference=lambda: np.array([[2.0, -1.0, -1.0], [-1.0, 2.0, -1.0], [-1.0, -1.0, 2.0]]),
+    verify=_verify_diagonal_filter,
+    mistakes=[
+        Mistake(_FLAT, lambda: np.eye(3)),
+        Mistake(_OTHERS, lambda: filters.SOBEL_X),
+        Mistake(
+            _OTHER_DIAGONAL,
+            lambda: np.array([[-1.0, -1.0, 2.0], [-1.0, 2.0, -1.0], [2.0, -1.0, -1.0]]),
+        ),
+        Mistake(_WEAK, lambda: np.zeros((3, 3))),
+        Rejected(lambda: np.ones(4), says="expected (3, 3)"),
+    ],
+    hints=[
+        "The book's horizontal line detector (section 2) gives weights 2 along its line and -1 "
+        "elsewhere: a positive response on the line, 0 on a flat patch.",
+        "Put the positive weights where a \\ line crosses a 3x3 window, the negative ones "
+        "elsewhere, so that all nine add up to 0.",
+        "Check your filter on the lines of checks.ch06.diagonal_test_images() with "
+        "filters.filter2d.",
+    ],
+    success="a \\ line detector",
+)
+
 EXERCISES = [
     CONV1D,
     CONV2D_SINGLE,
@@ -894,6 +1185,9 @@ EXERCISES = [
     MAX_POOL2D,
     SOBEL_MAGNITUDE,
     BUILD_MNIST_CNN,
+    MAX_POOL2D_BACKWARD,
+    LEARN_KERNEL,
+    DIAGONAL_FILTER,
 ]
 
 check_conv1d = CONV1D.checker("check_conv1d")
@@ -903,3 +1197,6 @@ check_conv2d = CONV2D.checker("check_conv2d")
 check_conv_parameter_count = CONV_PARAMETER_COUNT.checker("check_conv_parameter_count")
 check_max_pool2d = MAX_POOL2D.checker("check_max_pool2d")
 check_mnist_cnn = BUILD_MNIST_CNN.checker("check_mnist_cnn")
+check_max_pool2d_backward = MAX_POOL2D_BACKWARD.checker("check_max_pool2d_backward")
+check_learn_kernel = LEARN_KERNEL.checker("check_learn_kernel")
+check_diagonal_filter = DIAGONAL_FILTER.checker("check_diagonal_filter")

@@ -120,3 +120,46 @@ def test_widgets_build_and_redraw():
     gallery.controls["blur_size"].value = 3
     pooling = ch06.pooling_explorer()
     pooling.controls["mode"].value = "average"
+
+
+@pytest.fixture(scope="module")
+def small_cnn():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((10, 10, 1))
+    x = keras.layers.Conv2D(4, 3, activation="relu", name="conv1")(inputs)
+    x = keras.layers.MaxPooling2D(2, name="pool")(x)
+    x = keras.layers.Conv2D(6, 3, activation="relu", name="conv2")(x)
+    outputs = keras.layers.Dense(3, activation="softmax")(keras.layers.Flatten()(x))
+    return keras.Model(inputs, outputs)
+
+
+@pytest.mark.keras
+def test_feature_maps_are_the_layers_outputs(small_cnn):
+    assert ch06.feature_map_layers(small_cnn) == ["conv1", "pool", "conv2"]
+    images = np.random.default_rng(0).normal(size=(2, 10, 10, 1)).astype("float32")
+    w, b = small_cnn.get_layer("conv1").get_weights()
+    first = np.maximum(ops.conv2d(images, w, b), 0)
+    np.testing.assert_allclose(ch06.feature_maps(small_cnn, images, "conv1"), first, atol=1e-5)
+    np.testing.assert_allclose(
+        ch06.feature_maps(small_cnn, images, "pool"), ops.max_pool2d(first, 2), atol=1e-5
+    )
+    assert ch06.feature_maps(small_cnn, images, "conv2").shape == (2, 2, 2, 6)
+    with pytest.raises(ValueError, match="layer_name: expected one of"):
+        ch06.feature_maps(small_cnn, images, "dense")
+
+
+@pytest.mark.keras
+def test_the_feature_map_viewer_draws_the_maps_and_redraws(small_cnn):
+    from tests.widgets import assert_every_control_redraws
+
+    images = np.random.default_rng(1).normal(size=(3, 10, 10, 1)).astype("float32")
+    maps = ch06.feature_maps(small_cnn, images[:1], "conv1")[0]
+    fig = ch06.draw_feature_maps(images[0], maps, "conv1", count=16)
+    assert len(fig.axes) == 1 + 4  # the input and the layer's 4 maps
+    np.testing.assert_allclose(fig.axes[1].images[0].get_array(), maps[:, :, 0])
+    assert "4 maps of 8x8" in fig._suptitle.get_text()
+    box = ch06.feature_map_viewer(small_cnn, images, labels=[0, 1, 2])
+    assert box.controls["layer"].options == ("conv1", "pool", "conv2")
+    assert_every_control_redraws(box)

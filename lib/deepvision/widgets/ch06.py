@@ -396,3 +396,99 @@ def pooling_explorer(x=None):
         "mode": widgets.ToggleButtons(options=["max", "average"], value="max", description="mode"),
     }
     return interactive_figure(lambda **values: draw_pooling(x, **values), controls)
+
+
+# --------------------------------------------------------------------------- feature-map viewer
+
+
+def feature_map_layers(model):
+    """The names of a model's layers whose output is a stack of feature maps (N, H, W, C).
+
+    Taught in: chapter 06, "What the trained network sees".
+    """
+    import keras
+
+    return [
+        layer.name
+        for layer in model.layers
+        if not isinstance(layer, keras.layers.InputLayer) and len(layer.output.shape) == 4
+    ]
+
+
+def feature_maps(model, images, layer_name):
+    """What one layer of a trained model outputs for some images.
+
+    Args:
+        model: A Keras model (functional or Sequential, already built).
+        images: A batch (N, H, W, C) the model accepts.
+        layer_name: One of :func:`feature_map_layers`.
+
+    Returns:
+        numpy array (N, H', W', C'): that layer's feature maps.
+
+    Taught in: chapter 06, "What the trained network sees".
+    """
+    import keras
+
+    names = feature_map_layers(model)
+    if layer_name not in names:
+        raise ValueError(f"layer_name: expected one of {names}, got {layer_name!r}")
+    probe = keras.Model(model.inputs, model.get_layer(layer_name).output)
+    return np.asarray(probe(np.asarray(images, dtype="float32"), training=False))
+
+
+def draw_feature_maps(image, maps, layer_name, count=16, title=None):
+    """The input digit beside the first ``count`` maps of one layer (each on its own scale)."""
+    import matplotlib.pyplot as plt
+
+    maps = np.asarray(maps)
+    count = min(count, maps.shape[-1])
+    columns = min(8, count)
+    rows = -(-count // columns)
+    fig = plt.figure(figsize=(1.5 * columns + 2.6, 1.5 * rows + 0.6))
+    grid = fig.add_gridspec(rows, columns + 2)
+    left = fig.add_subplot(grid[:, :2])
+    left.imshow(np.asarray(image).squeeze(), cmap="gray")
+    left.set_title(title or "input", fontsize=10)
+    left.axis("off")
+    for index in range(count):
+        axis = fig.add_subplot(grid[index // columns, 2 + index % columns])
+        axis.imshow(maps[:, :, index], cmap="viridis")
+        axis.set_title(f"map {index}", fontsize=8)
+        axis.axis("off")
+    height, width, channels = maps.shape
+    fig.suptitle(
+        f"layer {layer_name!r}: {channels} maps of {height}x{width} (the first {count} shown; "
+        "bright = strong response)",
+        fontsize=10,
+    )
+    return fig
+
+
+def feature_map_viewer(model, images, labels=None, count=16):
+    """Pick a test digit and a layer of a trained CNN; see that layer's feature maps.
+
+    Args:
+        model: The trained Keras CNN.
+        images: Test images (N, 28, 28, 1), as the model takes them.
+        labels: Their true classes, for the title (optional).
+        count: How many maps to show.
+
+    Taught in: chapter 06, "What the trained network sees".
+    """
+    import ipywidgets as widgets
+
+    names = feature_map_layers(model)
+    cache = {}
+
+    def draw(digit, layer):
+        if (digit, layer) not in cache:
+            cache[(digit, layer)] = feature_maps(model, images[digit : digit + 1], layer)[0]
+        title = f"test digit {digit}" + ("" if labels is None else f" (label {labels[digit]})")
+        return draw_feature_maps(images[digit], cache[(digit, layer)], layer, count, title)
+
+    controls = {
+        "digit": widgets.IntSlider(value=0, min=0, max=len(images) - 1, description="digit"),
+        "layer": widgets.Dropdown(options=names, value=names[0], description="layer"),
+    }
+    return interactive_figure(draw, controls)

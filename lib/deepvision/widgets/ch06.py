@@ -433,7 +433,8 @@ def feature_maps(model, images, layer_name):
     names = feature_map_layers(model)
     if layer_name not in names:
         raise ValueError(f"layer_name: expected one of {names}, got {layer_name!r}")
-    probe = keras.Model(model.inputs, model.get_layer(layer_name).output)
+    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
+    probe = keras.Model(inputs, model.get_layer(layer_name).output)
     return np.asarray(probe(np.asarray(images, dtype="float32"), training=False))
 
 

@@ -87,5 +87,5 @@ def test_the_explorer_draws_the_schedule_and_redraws_on_every_control():
     )
     np.testing.assert_allclose(fig.axes[1].lines[0].get_ydata(), fig.run["loss"])
     assert "validation accuracy" in fig.axes[2].get_title()
-    box = ch05.schedule_explorer(x, labels, epochs=4)
+    box = ch05.schedule_explorer(x[:240], labels[:240], x[240:], labels[240:], epochs=4)
     assert_every_control_redraws(box)

@@ -183,23 +183,28 @@ def draw_schedule(x, labels, x_val, labels_val, kind, learning_rate, epochs=12, 
     return fig
 
 
-def schedule_explorer(x, labels, epochs=12, validation=0.2):
+def schedule_explorer(x, labels, x_val, labels_val, epochs=12):
     """Pick a schedule's shape and starting rate; see the rates and the run they give.
 
     Args:
-        x: Images (N, 28, 28) or (N, 784), scaled to [0, 1] (a thousand is plenty).
+        x: Training images (N, 28, 28) or (N, 784), scaled to [0, 1] (a thousand is plenty).
         labels: Their classes (N,).
+        x_val, labels_val: Images and classes to validate on.
         epochs: Epochs of each run.
-        validation: Fraction of the images held back (the last ones) to validate on.
 
     Taught in: chapter 05, "Learning-rate schedules".
     """
     import ipywidgets as widgets
 
-    x = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
-    labels = np.asarray(labels).reshape(-1)
-    split = len(x) - int(len(x) * validation)
-    data = (x[:split], labels[:split], x[split:], labels[split:])
+    def flat(images):
+        return np.asarray(images, dtype=np.float64).reshape(len(images), -1)
+
+    data = (
+        flat(x),
+        np.asarray(labels).reshape(-1),
+        flat(x_val),
+        np.asarray(labels_val).reshape(-1),
+    )
     baselines = {}
 
     def draw(kind, learning_rate):

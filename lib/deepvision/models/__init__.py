@@ -36,6 +36,7 @@ from deepvision.models.cnn import (
     rectifier_table,
 )
 from deepvision.models.densenet import dense_block, mini_densenet, transition
+from deepvision.models.depth import gradient_norms, plain_vs_residual
 from deepvision.models.inception import inception_module, mini_googlenet
 from deepvision.models.mlp import (
     compiled_mlp,
@@ -73,14 +74,15 @@ __all__ = [
     "cifar_rectifier_cnn",
     "compiled_mlp",
     "dead_unit_fractions",
-    "draw_live_history",
     "dense_block",
     "depth_stack",
     "draw_live_history",
+    "draw_live_history",
+    "gradient_norms",
     "inception_module",
     "inverted_residual",
-    "live_training_plot",
     "lenet5",
+    "live_training_plot",
     "live_training_plot",
     "mini_densenet",
     "mini_googlenet",
@@ -91,6 +93,7 @@ __all__ = [
     "mlp_sequential",
     "mnist_cnn",
     "mobile_unit",
+    "plain_vs_residual",
     "pre_activations",
     "rectifier_experiment",
     "rectifier_layer",

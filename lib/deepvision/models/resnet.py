@@ -252,6 +252,7 @@ def depth_stack(
     input_shape=(32, 32, 3),
     num_classes=10,
     name=None,
+    seed=None,
 ):
     """``depth`` blocks of two 3x3 convolutions, with or without identity shortcuts.
 
@@ -267,6 +268,9 @@ def depth_stack(
         input_shape: (H, W, C); at least 2x2.
         num_classes: Units of the softmax.
         name: Default ``"residual{depth}"`` or ``"plain{depth}"``; layers ``{name}_block1_conv1``...
+        seed: Seed the Glorot initialisers (convolution i gets ``seed + i``, the head
+            ``seed + 10**6``), so that the plain and the residual twins, and the first blocks of
+            a deeper twin, start from the same weights; None: Keras' own random start.
 
     Returns:
         keras.Model from images to (N, num_classes) probabilities.
@@ -283,18 +287,40 @@ def depth_stack(
     name = _name(name or f"{'residual' if residual else 'plain'}{depth}")
     shape = input_shape_at_least(input_shape, 2, "the stack", "a stride-2 stem")
     num_classes = validate.integer(num_classes, "num_classes", minimum=2)
+    counter = iter(range(10**9))
+
+    def init(offset=None):
+        if seed is None:
+            return "glorot_uniform"
+        return keras.initializers.GlorotUniform(seed=seed + (offset or next(counter)))
+
     inputs = keras.Input(shape=shape, name=f"{name}_images")
     net = layers.Conv2D(
-        filters, 3, strides=2, padding="same", activation="relu", name=f"{name}_stem"
+        filters,
+        3,
+        strides=2,
+        padding="same",
+        activation="relu",
+        kernel_initializer=init(),
+        name=f"{name}_stem",
     )(inputs)
     for index in range(1, depth + 1):
         prefix = f"{name}_block{index}"
-        out = layers.Conv2D(filters, 3, padding="same", name=f"{prefix}_conv1")(net)
+        out = layers.Conv2D(
+            filters, 3, padding="same", kernel_initializer=init(), name=f"{prefix}_conv1"
+        )(net)
         out = layers.Activation("relu", name=f"{prefix}_relu1")(out)
-        out = layers.Conv2D(filters, 3, padding="same", name=f"{prefix}_conv2")(out)
+        out = layers.Conv2D(
+            filters, 3, padding="same", kernel_initializer=init(), name=f"{prefix}_conv2"
+        )(out)
         if residual:
             out = layers.Add(name=f"{prefix}_add")([net, out])
         net = layers.Activation("relu", name=f"{prefix}_out")(out)
     net = layers.GlobalAveragePooling2D(name=f"{name}_avgpool")(net)
-    net = layers.Dense(num_classes, activation="softmax", name=f"{name}_predictions")(net)
+    net = layers.Dense(
+        num_classes,
+        activation="softmax",
+        kernel_initializer=init(offset=10**6),  # the same head whatever the depth
+        name=f"{name}_predictions",
+    )(net)
     return keras.Model(inputs, net, name=name)

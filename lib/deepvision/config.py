@@ -69,6 +69,9 @@ MEASURED_MS = {
     # rectifiers.py measured 30.4 ms for all seven with the 2 cores shared at a load of 10.
     "ch08_rectifiers": 13.0,
     "ch08_dying": 2.4,  # two ReLU CNNs (1.15 ms each), a normal and a too-high learning rate
+    # Chapter 09: the plain and the residual stack (8 blocks, 16 filters), one after the other;
+    # 19.4 ms measured for the pair on 1,000 images x 2 epochs with the 2 cores at a load of 7.
+    "ch09_plain_residual": 19.4,
     # Chapter 12 (cat/dog folder, 32x32): from scratch, a head on cached features, fine-tuning.
     "ch12_scratch": 1.0,
     "ch12_features": 0.05,
@@ -131,6 +134,10 @@ BUDGETS: dict[str, tuple[Budget, Budget]] = {
         ),
         Budget(1, 600, 300),
     ),
+    # Chapter 06's shifted digits: chapter 04's MLP trained on the CNN's images for as many
+    # epochs, then both tested on test digits shifted by 0-4 pixels (test_samples of them: the
+    # CNN's predictions on 5 x 2,000 digits take about a minute on a CPU).
+    "ch06_shifts": (Budget(3, None, 2000), Budget(1, None, 300)),
     # Chapter 07: the book's BN + augmentation CIFAR-10 network at the book's sizes in full mode
     # (45,000 training images after the validation split, 20 epochs: hours on a CPU); quick mode
     # trains a network a quarter as wide on a small subset, with the same code.
@@ -161,6 +168,24 @@ BUDGETS: dict[str, tuple[Budget, Budget]] = {
     "ch08_dying": (
         Budget(1, None, None, ms_per_image=MEASURED_MS["ch08_dying"], images_per_epoch=50000),
         Budget(1, 800, 200, width=0.5),
+    ),
+    # Chapter 09: plain against residual, two 8-block stacks of the same depth and weights at the
+    # start (models.plain_vs_residual); and the architecture benchmark (benchmarks/
+    # architectures.py: ``epochs`` counts timed repeats; full mode on a GPU also trains the
+    # book's mini ResNet for the book's 20 epochs).
+    "ch09_plain_residual": (
+        Budget(
+            5,
+            None,
+            None,
+            ms_per_image=MEASURED_MS["ch09_plain_residual"],
+            images_per_epoch=50000,
+        ),
+        Budget(1, 320, 200),
+    ),
+    "ch09_benchmark": (
+        Budget(5, None, None, unit="repeat", book_epochs=20),
+        Budget(1, 2000, 500, unit="repeat", book_epochs=1),
     ),
     # Chapter 11: the book's mini mobile network, its standard-convolution twin and the chapter-09
     # mini ResNet trained under one budget (benchmarks/efficiency.py; not in the notebook).

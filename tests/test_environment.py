@@ -121,3 +121,79 @@ def test_the_first_cell_shows_the_banner_and_not_a_dict(monkeypatch, capsys):
     info = environment.prepare("ch01")
     assert info["mode"] == "full" and info._ipython_display_() is None  # IPython shows nothing
     assert "ch01_linear_regression trains 500 step(s)" in capsys.readouterr().out
+
+
+def _old_tensorflow(directory, tensorflow="2.15.0", keras="2.15.0"):
+    """A directory that, first on ``sys.path``, looks like an old TensorFlow install: the
+    ``tensorflow`` module and the dist-info metadata pip leaves (what prepare() reads)."""
+    (directory / "tensorflow").mkdir()
+    (directory / "tensorflow" / "__init__.py").write_text(f'__version__ = "{tensorflow}"\n')
+    for name, version in (("tensorflow", tensorflow), ("keras", keras)):
+        info = directory / f"{name}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    return directory
+
+
+def _run_first_cell(tmp_path, chapter="ch04"):
+    """Run a notebook's exact first cell in a real IPython shell, as Jupyter does."""
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "from deepvision import environment\n"
+        "shell = InteractiveShell.instance()\n"
+        f"result = shell.run_cell(environment.setup_cell({chapter!r}))\n"
+        "print('RAISED', type(result.error_in_exec).__name__)\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "DEEPVISION_QUICK": "1"},
+    )
+
+
+@pytest.mark.parametrize(
+    "tensorflow, keras, says",
+    [
+        ("2.15.0", "2.15.0", "TensorFlow 2.15.0 with Keras 2.15.0"),
+        ("2.12.1", "2.12.0", "TensorFlow 2.12.1 with Keras 2.12.0"),
+        ("2.17.0", "2.15.0", "Keras 2.15.0"),
+    ],
+)
+def test_an_old_tensorflow_stops_the_first_cell_with_one_sentence(
+    tmp_path, tensorflow, keras, says
+):
+    result = _run_first_cell(_old_tensorflow(tmp_path, tensorflow, keras))
+    assert result.returncode == 0, result.stderr
+    shown = result.stdout.replace("RAISED UnsupportedEnvironment", "").strip()
+    assert "RAISED UnsupportedEnvironment" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert shown.count("\n") == 0 and shown.count(". ") == 0, shown  # one line, one sentence
+    assert says in shown and environment.INSTALL_HINT in shown and shown.endswith("kernel.")
+    assert "deepvision ch04" not in shown  # stopped before the banner
+
+
+def test_the_installed_tensorflow_and_keras_pass_the_check():
+    assert environment.keras_problem() is None
+    assert environment.keras_problem("2.16.1", "3.0.0") is None
+    assert environment.keras_problem("2.20.0", "3.13.2") is None  # Colab's, August 2026
+
+
+def test_an_old_python_gets_one_sentence_and_a_supported_one_none():
+    sentence = environment.python_problem((3, 9, 18))
+    assert sentence.startswith("This course needs Python 3.10 or newer")
+    assert "Python 3.9.18" in sentence and sentence.count(". ") == 0
+    assert environment.python_problem((3, 10, 0)) is None
+    assert environment.python_problem((3, 13, 5)) is None
+    assert environment.python_problem() is None
+
+
+def test_the_minimum_versions_are_the_packages_own():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["requires-python"] == ">=" + ".".join(map(str, environment.MIN_PYTHON))
+    dependencies = project["dependencies"]
+    assert "tensorflow>=" + ".".join(map(str, environment.MIN_TENSORFLOW)) in dependencies
+    assert f"keras>={environment.MIN_KERAS[0]}.{environment.MIN_KERAS[1]}" in dependencies

@@ -6,17 +6,114 @@ custom widget manager and reports whether a GPU is present. Everywhere :func:`pr
 quiets TensorFlow's C++ start-up lines (:func:`quiet_tensorflow`) before anything imports it,
 and remembers the chapter (for ``checks.hint``). It does nothing slow: it does not import
 TensorFlow.
+
+On a Python, TensorFlow or Keras older than the course supports (:data:`MIN_PYTHON`,
+:data:`MIN_TENSORFLOW`, :data:`MIN_KERAS`; pyproject.toml requires the same) the first cell stops
+with :class:`UnsupportedEnvironment`: one sentence saying what to install, not a traceback from
+inside Keras. Python is checked when the package is imported, TensorFlow and Keras by
+:func:`prepare`, from their installed metadata (without importing them).
 """
 
 from __future__ import annotations
 
 import importlib.abc
+import importlib.metadata
 import importlib.util
 import os
+import re
 import shutil
 import sys
 
-from deepvision import config
+#: The oldest Python, TensorFlow and Keras the course runs on (pyproject.toml's
+#: ``requires-python`` and dependencies say the same; tests/test_environment.py checks it).
+MIN_PYTHON = (3, 10)
+MIN_TENSORFLOW = (2, 16)
+MIN_KERAS = (3, 0)
+#: The distributions that provide the ``tensorflow`` module, in the order they are looked for.
+TENSORFLOW_DISTRIBUTIONS = (
+    "tensorflow",
+    "tensorflow-cpu",
+    "tensorflow-macos",
+    "tensorflow-intel",
+    "tf-nightly",
+)
+INSTALL_HINT = 'pip install -U "tensorflow>=2.16" "keras>=3"'
+
+
+class UnsupportedEnvironment(RuntimeError):
+    """The environment is too old for the course; the message says what to install.
+
+    IPython shows only the message (``_render_traceback_``), so the first cell stops with one
+    sentence instead of a traceback.
+    """
+
+    def _render_traceback_(self):
+        return [f"{type(self).__name__}: {self}"]
+
+
+def _version_tuple(text):
+    match = re.match(r"(\d+)\.(\d+)", text or "")
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _dotted(version):
+    return ".".join(str(part) for part in version)
+
+
+def python_problem(version=None):
+    """The sentence to show when ``version`` (default: this Python) is too old, else None."""
+    version = tuple(sys.version_info[:3]) if version is None else tuple(version)
+    if version[:2] >= MIN_PYTHON:
+        return None
+    return (
+        f"This course needs Python {_dotted(MIN_PYTHON)} or newer and this kernel runs Python "
+        f"{_dotted(version)}: install a newer Python (or use Google Colab or Binder, which have "
+        "one) and open the notebook in a kernel that uses it."
+    )
+
+
+def installed_version(*names):
+    """The installed version of the first of the distributions ``names`` found, else None."""
+    for name in names:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def keras_problem(tensorflow_version=None, keras_version=None):
+    """The sentence to show when TensorFlow or Keras is too old for the course, else None.
+
+    Both default to what is installed (read from the packages' metadata: nothing is imported).
+    TensorFlow below 2.16 brings Keras 2 (``tf.keras``); the course is written for Keras 3. A
+    missing package is not reported here: the package's own dependencies install both.
+    """
+    if tensorflow_version is None:
+        tensorflow_version = installed_version(*TENSORFLOW_DISTRIBUTIONS)
+    if keras_version is None:
+        keras_version = installed_version("keras")
+    tensorflow = _version_tuple(tensorflow_version)
+    keras = _version_tuple(keras_version)
+    if tensorflow is not None and tensorflow < MIN_TENSORFLOW:
+        keras_text = f" with Keras {keras_version}" if keras_version else ""
+        return (
+            f"This course needs TensorFlow {_dotted(MIN_TENSORFLOW)} or newer with Keras 3 and "
+            f"this environment has TensorFlow {tensorflow_version}{keras_text}: install them "
+            f"with `{INSTALL_HINT}`, then restart the kernel."
+        )
+    if keras is not None and keras < MIN_KERAS:
+        return (
+            f"This course needs Keras {_dotted(MIN_KERAS)} or newer and this environment has "
+            f"Keras {keras_version}: install it with `{INSTALL_HINT}`, then restart the kernel."
+        )
+    return None
+
+
+if python_problem() is not None:  # before anything below needs a newer Python
+    raise UnsupportedEnvironment(python_problem())
+
+from deepvision import config  # noqa: E402 - after the Python check
 
 #: Where Colab installs the course package from. Defined here once; a test checks that every
 #: notebook's first cell uses exactly :func:`install_spec`.
@@ -191,8 +288,14 @@ def prepare(chapter: str | None = None) -> dict:
         A :class:`PreparedEnvironment`, a dict with ``mode`` ("quick" | "full"), ``colab``,
         ``gpu`` and ``data_dir``, which a notebook does not display.
 
+    Raises:
+        UnsupportedEnvironment: TensorFlow older than 2.16 or Keras older than 3 is installed.
+
     Taught in: every chapter's first cell.
     """
+    problem = keras_problem()
+    if problem is not None:
+        raise UnsupportedEnvironment(problem)
     if chapter is not None:
         _STATE["chapter"] = chapter
     quiet_tensorflow()

@@ -17,9 +17,9 @@ ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: setup lab test test-fast lint chapters check-notebooks record-outputs strip browser \
-	sandbox graphviz benchmarks clean
+	sandbox graphviz benchmarks clean colab-sim lab-settings
 
-setup: $(STAMP)
+setup: $(STAMP) lab-settings
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,12 +27,34 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[course,instructor,test]"
 	touch $(STAMP)
 
+## The course's JupyterLab settings (no news pop-up, no update check), the same file Binder's
+## postBuild installs: JupyterLab reads overrides.json from the environment's lab settings.
+LAB_SETTINGS = $(VENV)/share/jupyter/lab/settings/overrides.json
+lab-settings: $(LAB_SETTINGS)
+
+$(LAB_SETTINGS): binder/overrides.json $(STAMP)
+	mkdir -p $(dir $@)
+	cp binder/overrides.json $@
+
+## The simulated Google Colab runtime (tests/test_colab.py): a separate venv with Colab's versions
+## of the packages the course shares with it (tests/colab-pins.txt); rebuilt when the pins change.
+COLAB_VENV  ?= .venv-colab
+COLAB_STAMP  = $(COLAB_VENV)/.colab-pins.txt
+colab-sim: $(COLAB_STAMP)
+
+$(COLAB_STAMP): tests/colab-pins.txt
+	rm -rf $(COLAB_VENV)
+	$(PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(COLAB_VENV)/bin/python -m pip install --quiet -r tests/colab-pins.txt
+	cp tests/colab-pins.txt $@
+
 ## Open the course in JupyterLab (student notebooks in chapters/).
 lab: setup
 	DEEPVISION_DATA_DIR=$(DATA_DIR) $(BIN)/jupyter lab chapters/ $(ALLOW_ROOT)
 
 ## Run the whole test suite in quick mode: library, checkers, every notebook, nbgrader, browser.
-test: setup browser sandbox graphviz
+test: setup browser sandbox graphviz colab-sim
 	DEEPVISION_QUICK=1 DEEPVISION_DATA_DIR=$(DATA_DIR) $(BIN)/python -m pytest \
 		-n $(TEST_WORKERS) --dist loadgroup
 
@@ -90,4 +112,4 @@ benchmarks: setup sandbox
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(COLAB_VENV) build .pytest_cache .ruff_cache

@@ -251,3 +251,28 @@ def test_the_course_admits_colabs_versions():
             assert pins[name] >= low, f"{requirement} refuses Colab's {name} {pins[name]}"
             checked += 1
     assert checked >= 6
+
+
+def test_the_readme_names_the_versions_ci_runs():
+    """The README's "Versions tested" quotes both stacks: constraints.txt's pins, which this suite
+    runs on (checked here), and Colab's (tests/test_colab.py runs on them)."""
+    import importlib.metadata
+    import sys
+
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    claims = readme.split("**Versions tested.**")[1].split("Each exercise")[0]
+    ours, colab = claims.split("Google Colab's")
+    pins = dict(
+        line.split("==") for line in (ROOT / "constraints.txt").read_text().split() if "==" in line
+    )
+    names = {"tensorflow": "TensorFlow", "keras": "Keras", "ipywidgets": "ipywidgets"}
+    names |= {"numpy": "NumPy", "jupyterlab": "JupyterLab"}
+    for name, title in names.items():
+        assert f"{title} {pins[name]}" in ours, name
+        assert importlib.metadata.version(name) == pins[name], f"{name}: not the pinned version"
+    assert f"Python {sys.version_info.major}.{sys.version_info.minor}" in ours
+    for line in (ROOT / "tests" / "colab-pins.txt").read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==")
+            title = {"tensorflow": "TensorFlow", "keras": "Keras", "numpy": "NumPy"}.get(name, name)
+            assert f"{title} {version}" in colab, name

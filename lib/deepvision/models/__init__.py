@@ -13,6 +13,7 @@ Importing this package does not import TensorFlow: the builders import Keras whe
 :mod:`deepvision.models.numpy_mlp` is the from-scratch numpy network (no Keras at all).
 """
 
+from deepvision.models.backbones import course_network, load_backbone
 from deepvision.models.callbacks import draw_live_history, live_training_plot, time_estimate
 from deepvision.models.cifar import (
     augmentation_layers,
@@ -37,6 +38,7 @@ from deepvision.models.cnn import (
 )
 from deepvision.models.densenet import dense_block, mini_densenet, transition
 from deepvision.models.depth import gradient_norms, plain_vs_residual
+from deepvision.models.gradcam import grad_cam
 from deepvision.models.inception import inception_module, mini_googlenet
 from deepvision.models.mlp import (
     compiled_mlp,
@@ -73,7 +75,9 @@ __all__ = [
     "cifar_preact_augmented",
     "cifar_rectifier_cnn",
     "compiled_mlp",
+    "course_network",
     "dead_unit_fractions",
+    "grad_cam",
     "dense_block",
     "depth_stack",
     "draw_live_history",
@@ -81,6 +85,7 @@ __all__ = [
     "gradient_norms",
     "inception_module",
     "inverted_residual",
+    "load_backbone",
     "lenet5",
     "live_training_plot",
     "live_training_plot",

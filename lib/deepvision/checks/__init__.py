@@ -48,6 +48,7 @@ from deepvision.checks.ch03 import (
 )
 from deepvision.checks.ch04 import (
     check_build_mlp,
+    check_choose_threshold,
     check_compile_mlp,
     check_one_hot_labels,
     check_prediction_accuracy,
@@ -221,6 +222,7 @@ __all__ = [
     "exercises",
     "hint",
     "check_build_mlp",
+    "check_choose_threshold",
     "check_compile_mlp",
     "check_one_hot_labels",
     "check_prediction_accuracy",

@@ -675,13 +675,115 @@ TRAIN_MLP = Exercise(
     keras=True,
 )
 
-EXERCISES = [PREPARE_IMAGES, ONE_HOT, BUILD_MLP, COMPILE_MLP, ACCURACY, TRAIN_MLP]
+# -- choose_threshold (designed, graded by outcome) -----------------------------------------
+
+
+def threshold_outcome(probs, labels, threshold):
+    """What a refuse-when-unsure rule does: answer only where the top probability >= threshold.
+
+    Returns:
+        ``(coverage, accuracy)``: the fraction of digits answered, and the accuracy on those
+        (1.0 when none is answered).
+
+    Taught in: chapter 04, "How well did it learn?".
+    """
+    probs = np.asarray(probs, dtype=np.float64)
+    labels = np.asarray(labels).reshape(-1)
+    answered = probs.max(axis=1) >= threshold
+    if not answered.any():
+        return 0.0, 1.0
+    correct = np.argmax(probs, axis=1) == labels
+    return float(answered.mean()), float(correct[answered].mean())
+
+
+def _best_threshold(probs, labels, target):
+    """The lowest threshold whose answered digits are at least ``target`` accurate."""
+    probs = np.asarray(probs, dtype=np.float64)
+    confidence = probs.max(axis=1)
+    correct = np.argmax(probs, axis=1) == np.asarray(labels).reshape(-1)
+    order = np.argsort(-confidence, kind="stable")
+    running = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
+    good = np.flatnonzero(running >= target)
+    if len(good) == 0:
+        return float(confidence.max()) + 1e-9  # answer nothing
+    k = good[-1]
+    # all digits as confident as the k-th are answered together (ties): step down to a valid one
+    while k >= 0 and threshold_outcome(probs, labels, confidence[order[k]])[1] < target:
+        k -= 1
+    return float(confidence[order[k]]) if k >= 0 else float(confidence.max()) + 1e-9
+
+
+def _threshold_case(seed, target, count=400):
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 10, size=count)
+    strength = rng.uniform(0.0, 6.0, size=count)  # some digits are easy, others hard
+    logits = rng.normal(size=(count, 10)) + strength[:, None] * np.eye(10)[labels]
+    probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return probs / probs.sum(axis=1, keepdims=True), labels, target
+
+
+_THRESHOLD_CASES = [_threshold_case(41, 0.95), _threshold_case(42, 0.99), _threshold_case(43, 0.5)]
+_TOO_LOW = "too many of the digits your rule answers are wrong: raise the threshold"
+_TOO_HIGH = (
+    "your rule refuses more digits than it needs to: a lower threshold still reaches the target "
+    "accuracy on the digits it answers"
+)
+COVERAGE_SLACK = 0.02
+
+
+def _verify_choose_threshold(answers):
+    choose = answers["choose_threshold"]
+    lines = []
+    for probs, labels, target in _THRESHOLD_CASES:
+        got = call("choose_threshold", choose, probs.copy(), labels.copy(), target)
+        try:
+            threshold = float(got)
+        except (TypeError, ValueError) as error:
+            raise CaseFailed(f"choose_threshold returned {got!r}; expected a number") from error
+        coverage, accuracy = threshold_outcome(probs, labels, threshold)
+        best, _ = threshold_outcome(probs, labels, _best_threshold(probs, labels, target))
+        where = (
+            f"(target {target:.0%}: with threshold {threshold:.3f} your rule answers "
+            f"{coverage:.1%} of the digits, {accuracy:.1%} of them right"
+        )
+        if accuracy < target:
+            raise CaseFailed(f"{_TOO_LOW} {where})")
+        if coverage < best - COVERAGE_SLACK:
+            raise CaseFailed(f"{_TOO_HIGH} {where}; {best:.1%} can be answered)")
+        lines.append(f"{target:.0%}: answers {coverage:.1%}")
+    return "the target accuracy, answering as many digits as possible (" + ", ".join(lines) + ")"
+
+
+CHOOSE_THRESHOLD = Exercise(
+    "choose_threshold",
+    chapter="ch04",
+    answers=("choose_threshold",),
+    reference=_best_threshold,
+    verify=_verify_choose_threshold,
+    mistakes=[
+        Mistake(_TOO_LOW, lambda probs, labels, target: 0.0),
+        Mistake(_TOO_HIGH, lambda probs, labels, target: 0.999999),
+        Mistake(_TOO_HIGH, lambda probs, labels, target: target),  # confidence read as accuracy
+        Rejected(lambda probs, labels, target: "high", says="expected a number"),
+    ],
+    hints=[
+        "Step through the mistakes in the prediction explorer: how confident is the network "
+        "when it is wrong?",
+        "Sort the digits by their top probability, most confident first; the accuracy of the "
+        "first k of them tells you whether answering those k is good enough.",
+        "Take the largest k whose accuracy reaches the target, and return the k-th confidence.",
+    ],
+    success="the target accuracy, answering as many digits as possible",
+)
+
+EXERCISES = [PREPARE_IMAGES, ONE_HOT, BUILD_MLP, COMPILE_MLP, ACCURACY, CHOOSE_THRESHOLD, TRAIN_MLP]
 
 check_prepare_images = PREPARE_IMAGES.checker("check_prepare_images")
 check_one_hot_labels = ONE_HOT.checker("check_one_hot_labels")
 check_build_mlp = BUILD_MLP.checker("check_build_mlp")
 check_compile_mlp = COMPILE_MLP.checker("check_compile_mlp")
 check_prediction_accuracy = ACCURACY.checker("check_prediction_accuracy")
+check_choose_threshold = CHOOSE_THRESHOLD.checker("check_choose_threshold")
 
 
 def check_train_mlp(train_mlp, threshold=None):

@@ -221,7 +221,7 @@ def architecture_explorer(network="LeNet-5"):
 # -- gradient flow ------------------------------------------------------------------------------
 
 #: The depth slider's range (blocks): one redraw is two eager passes, well under a second.
-DEPTHS = (1, 12)
+DEPTHS = (1, 10)
 
 
 def gradient_flow_curves(depth, images, labels, stacks):

@@ -116,8 +116,17 @@ CASES: dict[str, list[Widget]] = {
         Widget("rectifier explorer", [slider("alpha or theta", "0.45")]),
         Widget("rectifier explorer on the found layers", [dropdown("rectifier", "elu")]),
     ],
+    "ch09": [
+        Widget("gradient flow", [slider("depth (blocks)", "7")]),
+        Widget("architecture explorer", [dropdown("network", "mini GoogLeNet")]),
+        Widget("feature maps", [slider("convolution", "4")]),
+    ],
     "ch10": [Widget("cost calculator", [slider("stride", "4")])],
     "ch11": [Widget("cost explorer", [slider("filters (C_out)", "88")])],
+    "ch12": [
+        Widget("Grad-CAM explorer", [slider("image", "3"), dropdown("explain", "dog")]),
+        Widget("top-k explorer", [slider("top k", "2", presses=1)]),
+    ],
 }
 
 CHROMIUM = "/usr/bin/chromium"

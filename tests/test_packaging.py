@@ -66,7 +66,11 @@ def test_no_data_files_are_committed():
     import subprocess
 
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout
-    assert not [f for f in tracked.split() if f.endswith((".npz", ".npy", ".h5", ".keras"))]
+    # the one weights file the package ships: chapter 12's course backbone (1.2 MB, its sha256
+    # pinned in models/backbones.py, rebuilt from the data by its rebuild command)
+    shipped = {"lib/deepvision/assets/course_backbone.weights.h5"}
+    weights = [f for f in tracked.split() if f.endswith((".npz", ".npy", ".h5", ".keras"))]
+    assert not set(weights) - shipped
 
 
 def test_the_files_a_chapter_reads_are_package_data():
@@ -79,6 +83,11 @@ def test_the_files_a_chapter_reads_are_package_data():
     digit = Path(data.sample_digit_path())
     assert digit.is_file() and digit.parent == ROOT / "lib" / "deepvision" / "assets"
     assert not list((ROOT / "solutions").glob("ch*/*.png")), "a chapter ships a file beside it"
+    from deepvision.models import backbones
+
+    weights = Path(backbones.course_weights_path())
+    assert weights.is_file() and weights.parent == ROOT / "lib" / "deepvision" / "assets"
+    assert weights.stat().st_size <= 5 * 1024 * 1024
 
 
 def _tracked_copy(target):

@@ -84,7 +84,7 @@ def test_the_grad_cam_explorer_redraws(tiny_classifier):
 @pytest.mark.keras
 def test_the_top_k_explorer_redraws_on_upload_and_on_k(tiny_classifier):
     box = ch12.top_k_explorer(tiny_classifier, ["cat", "dog"], preprocess=lambda x: x / 255.0)
-    assert box.drawn == {"k": 2}
+    assert box.drawn == {"k": 1}
     assert_every_control_redraws(box)
     assert box.shown["name"] is None
     content = _png()

@@ -132,7 +132,7 @@ def top_k_explorer(model, class_names, preprocess, image_size=(32, 32), default=
     upload = widgets.FileUpload(accept="image/*", multiple=False, description="upload a photo")
     controls = {
         "k": widgets.IntSlider(
-            value=min(2, len(names)), min=1, max=len(names), description="top k"
+            value=1, min=1, max=len(names), description="top k"
         ),
     }
 

@@ -175,7 +175,7 @@ BUDGETS: dict[str, tuple[Budget, Budget]] = {
     # book's mini ResNet for the book's 20 epochs).
     "ch09_plain_residual": (
         Budget(
-            5,
+            3,
             None,
             None,
             ms_per_image=MEASURED_MS["ch09_plain_residual"],

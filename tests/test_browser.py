@@ -258,12 +258,22 @@ def _prompts(page):
 def _run_all_cells(page, attempts=3):
     """Run > Run All Cells, checked: a click that lands while JupyterLab is still settling can be
     lost, so retry until a code cell shows an execution prompt ([*] or [1])."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     for attempt in range(attempts):
         # on a loaded machine the menu bar can stay "not stable" for Playwright's checks
         # (seen with two busy loops on 2 cores): after a first try, click without them
         force = attempt > 0
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click(force=force)
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click(force=force)
+        try:
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click(
+                force=force, timeout=10_000
+            )
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click(
+                force=force, timeout=10_000
+            )
+        except PlaywrightTimeout:  # the menu did not open: close whatever did, try again
+            page.keyboard.press("Escape")
+            continue
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if any(re.match(r"\[(\*|\d+)\]", prompt) for prompt in _prompts(page)):

@@ -77,7 +77,6 @@ def main():
     import numpy as np
 
     from deepvision import config, folders
-    from deepvision.checks.ch12 import _unfreeze_reference
     from deepvision.models import backbones
 
     size = (32, 32)
@@ -145,7 +144,7 @@ def main():
     top = keras.layers.Dense(1, activation="sigmoid")
     tuned = keras.Model(inputs, top(pooled))
     top.set_weights(head.layers[-1].get_weights())
-    _unfreeze_reference(tuned_backbone)
+    backbones.unfreeze_top_block(tuned_backbone, "block3")
     tuned.compile(
         optimizer=keras.optimizers.Adam(1e-4), loss="binary_crossentropy", metrics=["accuracy"]
     )

@@ -402,9 +402,9 @@ def _seeded_backbone():
 
 
 def _features_reference(backbone, images):
-    from deepvision.models.backbones import preprocess_input
+    from deepvision.models.backbones import extract_features
 
-    return np.asarray(backbone.predict(preprocess_input(images, "course"), verbose=0))
+    return extract_features(backbone, images, "course")
 
 
 def _raw_pixels(backbone, images):
@@ -465,13 +465,9 @@ BOTTLENECK_FEATURES = Exercise(
 
 
 def _unfreeze_reference(backbone):
-    import keras
+    from deepvision.models.backbones import unfreeze_top_block
 
-    backbone.trainable = True  # sets every layer's flag; then freeze all but the top block's
-    for layer in backbone.layers:
-        top = "block3" in layer.name
-        layer.trainable = top and not isinstance(layer, keras.layers.BatchNormalization)
-    return backbone
+    return unfreeze_top_block(backbone, "block3")
 
 
 def _unfreeze_all(backbone):

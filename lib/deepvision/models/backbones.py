@@ -402,6 +402,51 @@ def load_backbone(
         ) from error
 
 
+def extract_features(backbone, images, name="course", batch_size=256):
+    """Bottleneck features: ``backbone``'s outputs for ``images``, once, in inference mode.
+
+    Args:
+        backbone: A model from :func:`load_backbone`.
+        images: Pixels 0-255, (N, H, W, 3).
+        name: The backbone's name in :data:`BACKBONES` (which ``preprocess_input`` it needs).
+        batch_size: Images per forward pass.
+
+    Returns:
+        numpy array (N, h, w, C).
+
+    Taught in: chapter 12, "Feature extraction".
+    """
+    batch_size = validate.positive_int(batch_size, "batch_size")
+    x = preprocess_input(images, name)
+    return np.asarray(backbone.predict(x, batch_size=batch_size, verbose=0))
+
+
+def unfreeze_top_block(backbone, block="block3"):
+    """Make the layers of ``backbone`` whose names contain ``block`` trainable, except its
+    BatchNormalization layers; freeze every other layer. Changes ``backbone`` and returns it.
+
+    ``backbone.trainable = True`` comes first: it sets every layer's flag, and while a model is
+    frozen none of its layers trains whatever their own flags say.
+
+    Taught in: chapter 12, "Fine-tuning".
+    """
+    import keras
+
+    if not isinstance(block, str) or not block:
+        raise ValueError(f"block: expected a part of the top block's layer names, got {block!r}")
+    names = [layer.name for layer in backbone.layers]
+    if not any(block in name for name in names):
+        raise ValueError(
+            f"block: no layer of {backbone.name!r} has {block!r} in its name; its last layers are "
+            f"{', '.join(names[-3:])}"
+        )
+    backbone.trainable = True
+    for layer in backbone.layers:
+        top = block in layer.name
+        layer.trainable = top and not isinstance(layer, keras.layers.BatchNormalization)
+    return backbone
+
+
 def _looks_like_download_error(error):
     text = f"{type(error).__name__}: {error}".lower()
     return any(

@@ -364,7 +364,7 @@ def descend_the_bowl(lr, steps=BOWL_STEPS):
     Returns:
         ``(lr, distance)``: the learning rate and the distance from the minimum (0, 0).
 
-    Taught in: chapter 01, "Exercise 7: a learning rate that converges in 15 steps".
+    Taught in: chapter 01, "Gradient descent" (exercise 7).
     """
     if isinstance(lr, bool) or not isinstance(lr, (int, float, np.integer, np.floating)):
         raise CaseFailed(

@@ -576,7 +576,7 @@ def gray_gap(weights):
     Raises:
         CaseFailed: when ``weights`` are not three non-negative numbers that sum to 1.
 
-    Taught in: chapter 02, "Exercise 8: a grayscale that keeps the tomato".
+    Taught in: chapter 02, "Design: a grayscale that keeps what matters".
     """
     if weights is None:
         raise CaseFailed("choose_gray_weights returned None: return three weights (w_r, w_g, w_b)")

@@ -90,3 +90,21 @@ def test_train_mlp_trains_once_and_takes_a_threshold(untrained):
     assert ch04.check_train_mlp(untrained, 0.0)  # positional threshold, as the signature says
     assert ch04.check_train_mlp(untrained, threshold=0.0)
     assert len(untrained.seen) == 1  # the self-check and the graded cell share one run
+
+
+def test_a_threshold_found_another_way_passes_and_the_outcome_is_what_it_says():
+    import numpy as np
+
+    probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.4, 0.6], [0.55, 0.45]])
+    labels = np.array([0, 0, 0, 0])
+    assert ch04.threshold_outcome(probs, labels, 0.7) == (0.5, 1.0)
+    assert ch04.threshold_outcome(probs, labels, 0.0) == (1.0, 0.75)
+    assert ch04.threshold_outcome(probs, labels, 0.95) == (0.0, 1.0)
+
+    def brute_force(probs, labels, target):  # every candidate, lowest first
+        for threshold in np.sort(probs.max(axis=1)):
+            if ch04.threshold_outcome(probs, labels, threshold)[1] >= target:
+                return threshold
+        return 1.0
+
+    assert ch04.check_choose_threshold(brute_force)

@@ -123,3 +123,12 @@ def test_shipped_digit_png_reads_as_a_digit():
     assert x.shape == (28, 28)
     border = np.concatenate([x[0], x[-1], x[:, 0], x[:, -1]])
     assert border.max() < 0.1 and 20 < np.sum(x > 0.5) < 300  # a stroke on black, not a blob
+
+
+def test_other_designs_that_converge_pass():
+    import numpy as np
+
+    assert ch05.check_design_schedule(lambda epoch: 0.5)
+    assert ch05.check_design_schedule(lambda epoch: 0.5 if epoch == 0 else 0.8)  # a warm-up
+    cosine = ch05.check_design_schedule(lambda epoch: 3 * (1 + np.cos(np.pi * epoch / 12)) / 2)
+    assert not cosine and "rose above an untrained network's" in cosine.message

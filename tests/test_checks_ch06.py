@@ -23,8 +23,11 @@ def test_the_notebooks_checkers_are_the_declared_exercises():
         "conv2d",
         "conv_parameter_count",
         "max_pool2d",
+        "max_pool2d_backward",
         "sobel_magnitude",
+        "diagonal_filter",
         "build_mnist_cnn",
+        "learn_kernel",
     ]
     checkers = [
         checks.check_conv1d,
@@ -33,8 +36,11 @@ def test_the_notebooks_checkers_are_the_declared_exercises():
         checks.check_conv2d,
         checks.check_conv_parameter_count,
         checks.check_max_pool2d,
+        checks.check_max_pool2d_backward,
         checks.check_sobel_magnitude,
+        checks.check_diagonal_filter,
         checks.check_mnist_cnn,
+        checks.check_learn_kernel,
     ]
     assert [c.exercise for c in checkers] == ch06.EXERCISES
 

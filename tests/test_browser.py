@@ -8,7 +8,7 @@ notebook to finish, finds every widget the notebook shows, and moves the control
 :data:`CASES` names for it: each move must change what the widget draws (its figure's image
 bytes or the text it prints), and a slider must read the expected value afterwards. The notebook
 must show no traceback, the browser console no error, and JupyterLab no notification toast (the
-news question is off in the course's settings).
+news question is off in the course's settings) and no open dialog.
 
 Adding a chapter or a widget: add a :class:`Widget` row to ``CASES[chapter]``, in the order the
 widgets appear in the notebook. A chapter whose widgets have no rows fails (it says how many it
@@ -90,6 +90,7 @@ def text(label, value):
 #: chapter -> its widgets, in the order they appear in the notebook.
 CASES: dict[str, list[Widget]] = {
     "ch01": [
+        Widget("cat rule explorer", [slider("threshold", "0.65")]),
         Widget("softmax explorer", [slider("female", "7.50"), dropdown("true class", "female")]),
         Widget("polynomial explorer", [slider("degree", "6")]),
         Widget("gradient descent explorer", [slider("steps", "23")]),
@@ -102,10 +103,13 @@ CASES: dict[str, list[Widget]] = {
         Widget("neuron explorer", [slider("w1", "1.30"), toggle("XOR")]),
         Widget("activation plotter", [slider("z", "2.30"), toggle("relu")]),
     ],
+    "ch04": [Widget("prediction explorer", [slider("digit", "3"), toggle("mistakes only")])],
+    "ch05": [Widget("schedule explorer", [slider("start rate", "0.562"), toggle("cosine")])],
     "ch06": [
         Widget("convolution explorer", [slider("position", "3"), dropdown("padding", "same")]),
         Widget("pooling explorer", [slider("pool size", "3", presses=1), toggle("average")]),
         Widget("filter gallery", [slider("blur size", "11"), dropdown("photo", "camera")]),
+        Widget("feature-map viewer", [slider("digit", "3"), dropdown("layer", "mnist_cnn_pool")]),
     ],
     "ch07": [
         Widget("dropout explorer", [slider("rate", "0.40")]),
@@ -418,7 +422,8 @@ def test_every_chapter_runs_and_its_widgets_move_in_a_real_browser(lab, chromium
                 problems += _move(page, widget, spec, move)
         _wait_until_run(page, seconds=60)  # the widgets' own callbacks
         outputs = page.locator(".jp-OutputArea-output").all_text_contents()
-        toasts = page.locator(TOAST).all_inner_texts()
+        toasts = page.locator(TOAST).all_text_contents()
+        dialogs = page.locator(".jp-Dialog").all_text_contents()
     except BaseException:
         shot = log_path.parent / f"{chapter}-failure.png"
         page.screenshot(path=str(shot), full_page=False)
@@ -432,9 +437,8 @@ def test_every_chapter_runs_and_its_widgets_move_in_a_real_browser(lab, chromium
     assert not tracebacks, "error outputs in the notebook:\n" + "\n".join(tracebacks)
     real_errors = [text for text in console_errors if "Failed to load resource" not in text]
     assert not real_errors, "console errors:\n" + "\n".join(real_errors)
-    assert not toasts, "JupyterLab showed notifications a learner must dismiss:\n" + "\n".join(
-        toasts
-    )
+    prompts = toasts + dialogs
+    assert not prompts, "JupyterLab shows prompts a learner must dismiss:\n" + "\n".join(prompts)
 
 
 def test_every_row_names_a_chapter_that_exists():

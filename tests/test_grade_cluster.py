@@ -48,7 +48,7 @@ def _grade_id(cell):
 
 
 def _partial():
-    """The release with the reference answers of mse and softmax only (3 of 10 points)."""
+    """The release with the reference answers of mse and softmax only (3 of 11 points)."""
     notebook = nbformat.read(str(RELEASED), as_version=4)
     answers = {_grade_id(c): c.source for c in nbformat.read(str(SOLUTION), as_version=4).cells}
     for cell in notebook.cells:
@@ -102,13 +102,13 @@ def test_a_class_graded_on_local_2_agrees_with_the_same_class_graded_locally(tmp
                 == {f: cluster[student][f] for f in FIELDS}), student
     # the batch is mixed: each kind earned what it should, so the agreement is not vacuous
     assert {s: (r["status"], r["score"]) for s, r in cluster.items()} == {
-        "honest": ("graded", 10.0), "partial": ("graded", 3.0), "untouched": ("graded", 0.0),
-        "kills_kernel": ("attention", 10.0), "truncated": ("unreadable", 0.0)}
+        "honest": ("graded", 11.0), "partial": ("graded", 3.0), "untouched": ("graded", 0.0),
+        "kills_kernel": ("attention", 11.0), "truncated": ("unreadable", 0.0)}
     assert cluster["kills_kernel"]["attempts"] == 2
     assert (gb.grade_rows(courses["local"] / "gradebook.db")
             == gb.grade_rows(courses["cluster"] / "gradebook.db"))
     csv = [(courses[how] / "grading" / "grades.csv").read_bytes() for how in courses]
-    assert csv[0] == csv[1] and csv[0].count(b"\n") == 1 + 5 * 6
+    assert csv[0] == csv[1] and csv[0].count(b"\n") == 1 + 5 * 7
     for folder in ("autograded", "feedback"):
         found = [sorted(p.relative_to(courses[how] / folder)
                         for p in (courses[how] / folder).rglob("*") if p.is_file())
@@ -184,14 +184,14 @@ def test_a_worker_killed_mid_run_costs_a_retry_and_a_submission_that_kills_worke
     records = _records(course)
     assert sorted(records) == sorted(batch)
     assert {s: (r["status"], r["score"]) for s, r in records.items()} == {
-        "honest": ("graded", 10.0), "partial": ("graded", 3.0), "interrupted": ("graded", 10.0),
+        "honest": ("graded", 11.0), "partial": ("graded", 3.0), "interrupted": ("graded", 11.0),
         "victim": ("failed", 0.0), "untouched": ("graded", 0.0)}
     assert "2 Dask workers died while grading it" in records["victim"]["reason"]
     # written exactly once each: one progress line per submission, one row per exercise
     for student in batch:
         assert said.err.count(f"last: {student}/ch01 ") == 1, student
     rows = gb.grade_rows(course / "gradebook.db")
-    assert len(rows) == 5 * 6 and len({(r["student"], r["exercise"]) for r in rows}) == 5 * 6
+    assert len(rows) == 5 * 7 and len({(r["student"], r["exercise"]) for r in rows}) == 5 * 7
     victim = [r for r in rows if r["student"] == "victim"]
     assert all(r["needs_manual_grade"] and r["auto_score"] == 0 for r in victim)
     assert "victim" in said.out and "failed" in said.out  # the summary table says so

@@ -29,7 +29,7 @@ NAME = "01_machine_learning_basics"
 SOLUTION = ROOT / "solutions" / "ch01" / f"{NAME}.ipynb"
 RELEASED = ROOT / "chapters" / "ch01" / f"{NAME}.ipynb"
 POINTS = {"mse": 1, "softmax": 2, "cross_entropy": 2, "l2_penalty": 1,
-          "gradient_descent_step": 1, "train_linear_regression": 3}
+          "gradient_descent_step": 1, "train_linear_regression": 3, "choose_learning_rate": 1}
 FULL = float(sum(POINTS.values()))
 LIMITS = ["--cell-timeout", "15", "--timeout", "60", "--memory", "1.5G", "--retries", "2"]
 WRONG_SOFTMAX = "def softmax(scores):\n    return np.asarray(scores, dtype=float)\n"

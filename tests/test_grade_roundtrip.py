@@ -36,7 +36,7 @@ def test_release_submit_autograde_round_trip(tmp_path):
     with Gradebook(f"sqlite:///{gradebook}") as book:
         solver = book.find_submission("ch01", "solver")
         idle = book.find_submission("ch01", "idle")
-        assert solver.max_score == idle.max_score == 10
-        assert solver.score == 10
+        assert solver.max_score == idle.max_score == 11
+        assert solver.score == 11
         assert idle.score == 0
         assert not [g.name for g in idle.notebooks[0].grades if g.auto_score is None]

@@ -142,3 +142,27 @@ def test_bad_pipeline_arguments_are_named(tmp_path):
     assert validation is None and names == ["a", "b", "c"]
     with pytest.raises(ValueError, match="dataset: expected at least one batch"):
         folders.dataset_arrays(train.take(0))
+
+
+@pytest.mark.keras
+def test_without_semaphores_folders_are_indexed_serially_with_the_same_result(
+    tmp_path, monkeypatch
+):
+    import multiprocessing
+
+    from keras.src.utils import dataset_utils
+
+    _folder(tmp_path, per_class=6)
+    normal = folders.folder_datasets(tmp_path, seed=4)
+    assert folders.ensure_folder_indexing() is False  # semaphores work here
+    monkeypatch.setattr(dataset_utils, "ThreadPool", dataset_utils.ThreadPool)  # restored after
+
+    def no_semaphores():
+        raise PermissionError(13, "Permission denied")  # what a sandbox without /dev/shm says
+
+    monkeypatch.setattr(multiprocessing, "Lock", no_semaphores)
+    assert folders.ensure_folder_indexing() is True
+    assert dataset_utils.ThreadPool is folders._SerialPool
+    serial = folders.folder_datasets(tmp_path, seed=4)
+    for a, b in zip(normal[:2], serial[:2], strict=True):
+        np.testing.assert_array_equal(folders.dataset_arrays(a)[0], folders.dataset_arrays(b)[0])

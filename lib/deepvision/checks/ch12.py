@@ -113,7 +113,10 @@ def _contents(dataset, what):
 
 
 def _verify_folder(answers):
+    from deepvision.folders import ensure_folder_indexing
+
     function = answers["folder_datasets"]
+    ensure_folder_indexing()  # Keras' indexing needs semaphores, which a sandbox may not give
     with tempfile.TemporaryDirectory(prefix="deepvision-ch12-") as root:
         _write_folder(root)
         returned = call("folder_datasets", function, root, 7)

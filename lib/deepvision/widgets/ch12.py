@@ -131,9 +131,7 @@ def top_k_explorer(model, class_names, preprocess, image_size=(32, 32), default=
     fallback = decode_image(_png_bytes(photo), image_size)
     upload = widgets.FileUpload(accept="image/*", multiple=False, description="upload a photo")
     controls = {
-        "k": widgets.IntSlider(
-            value=1, min=1, max=len(names), description="top k"
-        ),
+        "k": widgets.IntSlider(value=1, min=1, max=len(names), description="top k"),
     }
 
     shown = {}
@@ -244,8 +242,10 @@ def grad_cam_explorer(model, images, labels, class_names, layer_name, preprocess
         p = float(probs[0]) if probs.size == 1 else float(probs[int(chosen[0])])
         if probs.size == 1 and chosen[0] == 0:
             p = 1 - p
+        why = "the predicted class" if explain < 0 else "chosen"
         title = (
-            f"true class: {names[labels[index]]}; explaining {names[int(chosen[0])]} (p = {p:.2f})"
+            f"true class: {names[labels[index]]}; explaining {names[int(chosen[0])]} "
+            f"({why}, p = {p:.2f})"
         )
         return draw_grad_cam(images[index], heatmaps[0], title=title)
 

@@ -438,8 +438,8 @@ def test_every_chapter_runs_and_its_widgets_move_in_a_real_browser(lab, chromium
     real_errors = [text for text in console_errors if "Failed to load resource" not in text]
     assert not real_errors, "console errors:\n" + "\n".join(real_errors)
     # JupyterLab 4.6 sometimes asks to select a kernel for a notebook whose kernel is already
-    # running (seen twice in about 25 chapter runs at a load of 10 on 2 cores, after the whole
-    # notebook had run): its race, not a course setting, so it is not held against a chapter
+    # starting (seen twice in about 25 chapter runs at a load of 10 on 2 cores); when it shows
+    # at opening it blocks Run All and the chapter fails there; not investigated further yet
     dialogs = [text for text in dialogs if not text.strip().startswith("Select Kernel")]
     prompts = toasts + dialogs
     assert not prompts, "JupyterLab shows prompts a learner must dismiss:\n" + "\n".join(prompts)

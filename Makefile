@@ -11,7 +11,8 @@ SHARED_DATA = $(abspath ../shared/data)
 DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist.npz),$(SHARED_DATA),$(DEEPVISION_DATA_DIR))
 # pytest-xdist workers for `make test`: two keep a 2-core machine busy while a kernel starts or
 # nbgrader writes its gradebook; tests that share an expensive fixture are pinned to one worker
-# (pytest.mark.xdist_group, run with --dist loadgroup).
+# (pytest.mark.xdist_group, run with --dist loadgroup). With two processes on two cores, numpy's
+# OpenBLAS gets one thread each: its threads fighting for busy cores made a numpy MLP 9x slower.
 TEST_WORKERS ?= 2
 ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(abspath $(BIN)):$(PATH)
@@ -55,8 +56,8 @@ lab: setup
 
 ## Run the whole test suite in quick mode: library, checkers, every notebook, nbgrader, browser.
 test: setup browser sandbox graphviz colab-sim
-	DEEPVISION_QUICK=1 DEEPVISION_DATA_DIR=$(DATA_DIR) $(BIN)/python -m pytest \
-		-n $(TEST_WORKERS) --dist loadgroup
+	OPENBLAS_NUM_THREADS=1 DEEPVISION_QUICK=1 DEEPVISION_DATA_DIR=$(DATA_DIR) \
+		$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 ## The edit loop: everything that needs neither TensorFlow, a kernel, nbgrader nor a browser
 ## (under a minute; importing TensorFlow here is an error, see tests/conftest.py).

@@ -1,11 +1,17 @@
-"""Every notebook executes: solutions pass their graded cells and print the taught values they
-record; student copies fail only where the learner has work to do, and only with
-NotImplementedError; and every solution runs in **full mode's** code paths too, on tiny copies of
-the datasets (what a learner runs, which quick mode never reaches)."""
+"""Every notebook executes: student copies fail only where the learner has work to do, and only
+with NotImplementedError; every solution runs in **full mode's** code paths, on tiny copies of the
+datasets (what a learner runs, which quick mode never reaches), without an error and printing the
+taught values it records.
+
+Each solution runs in quick mode three more times elsewhere, so it is not run a fourth time here:
+behind the grading walls (``test_grade_walls``: every graded cell passes, full marks), in a real
+JupyterLab (``test_browser``: no cell shows an error) and on Colab's stack (``test_colab``: no
+cell raises)."""
 
 import os
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 
@@ -31,19 +37,10 @@ def _id(path):
 
 
 @pytest.mark.parametrize("path", solution_notebooks(), ids=_id)
-def test_solution_notebook_runs_and_passes_its_graded_cells(path):
-    notebook, seconds = execute(path)
-    record_time(f"solutions/{_id(path)}", seconds)
-    failures = [
-        f"cell {index} ({nbgrader_meta(cell).get('grade_id', 'ungraded')}): "
-        f"{output['ename']}: {output['evalue'][:300]}"
-        for index, cell, output in errors(notebook)
-    ]
-    assert not failures, "\n".join(failures)
+def test_solution_notebook_has_at_least_five_graded_cells(path):
+    notebook = nbformat.read(str(path), as_version=4)
     graded = [cell for cell in notebook.cells if nbgrader_meta(cell).get("grade")]
     assert len(graded) >= 5, f"{_id(path)}: expected at least 5 graded cells, found {len(graded)}"
-    changed = taught_output_differences(notebook)
-    assert not changed, "\n".join(changed) + "\n(run `python -m deepvision.build record-outputs`)"
 
 
 @pytest.mark.parametrize("path", student_notebooks(), ids=_id)

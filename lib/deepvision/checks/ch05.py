@@ -616,7 +616,7 @@ _NOT_POSITIVE = "a learning rate must be a positive number at every epoch"
 
 
 def _verify_design_schedule(answers):
-    from deepvision.widgets.ch05 import train_with_schedule
+    from deepvision.ops.regression import train_with_schedule
 
     schedule = answers["design_schedule"]
     rates = []

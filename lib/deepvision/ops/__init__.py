@@ -7,8 +7,8 @@ Reach every function as ``deepvision.ops.<name>``, or its module as ``deepvision
 | ``activations`` | step, sigmoid, ReLU, softmax and their derivatives |
 | ``rectifiers`` | leaky ReLU, PReLU, ELU, thresholded ReLU, GELU, SiLU; dead units |
 | ``losses`` | MSE, cross-entropy, L1 and L2 penalties |
-| ``optim`` | a gradient-descent step |
-| ``regression`` | linear and polynomial regression |
+| ``optim`` | a gradient-descent step, learning-rate schedules |
+| ``regression`` | linear and polynomial regression, softmax regression on a schedule |
 | ``labels`` | one-hot labels, the top predictions of a model |
 | ``dense`` | a dense layer, forward and backward |
 | ``gradcheck`` | numerical gradients by centred differences |
@@ -90,7 +90,7 @@ from deepvision.ops.normalization import (
     fit_standardization,
     standardize,
 )
-from deepvision.ops.optim import gradient_descent_step
+from deepvision.ops.optim import SCHEDULES, gradient_descent_step, schedule_rates
 from deepvision.ops.pooling import (
     avg_pool2d,
     global_avg_pool2d,
@@ -128,6 +128,7 @@ from deepvision.ops.regression import (
     polynomial_features,
     polynomial_fit,
     polynomial_predict,
+    train_with_schedule,
 )
 from deepvision.ops.residual import residual_backward, residual_forward
 from deepvision.ops.separable import depthwise_conv2d, separable_conv2d
@@ -135,6 +136,7 @@ from deepvision.ops.squeeze import se_forward
 
 __all__ = [
     "ReceptiveField",
+    "SCHEDULES",
     "arithmetic",
     "augmentation",
     "avg_pool2d",
@@ -213,6 +215,7 @@ __all__ = [
     "rotate",
     "same_output_size",
     "same_padding",
+    "schedule_rates",
     "se_forward",
     "separable_conv2d",
     "sigmoid",
@@ -232,6 +235,7 @@ __all__ = [
     "to_batch",
     "to_grayscale",
     "top_predictions",
+    "train_with_schedule",
     "translate",
     "valid_output_size",
 ]

@@ -1,10 +1,13 @@
-"""Optimizers.
+"""Optimizers, and the learning-rate schedules that drive them.
 
-Taught in: chapter 01, "Gradient descent".
+Taught in: chapter 01, "Gradient descent"; chapter 05, "Learning-rate schedules".
 """
 
 from __future__ import annotations
 
+import numpy as np
+
+from deepvision import validate
 from deepvision.validate import float_array, positive_number
 
 
@@ -44,3 +47,45 @@ def _step(param, grad, lr, where):
             f"got {grad.shape}"
         )
     return param - lr * grad
+
+
+SCHEDULES = ("constant", "steps (the book's shape)", "exponential", "cosine")
+
+
+def schedule_rates(kind, learning_rate, epochs):
+    """The learning rate of every epoch (counted from 0) for one schedule shape.
+
+    * ``"constant"``: ``learning_rate`` throughout;
+    * ``"steps (the book's shape)"``: divided by 5, 10 and 100 after 30%, 55% and 80% of the
+      epochs (for the book's 20 epochs: from epochs 6, 11 and 16, as chapter 05's schedule);
+    * ``"exponential"``: multiplied by the same factor each epoch, down to 1% at the last one;
+    * ``"cosine"``: ``learning_rate * (1 + cos(pi * epoch / epochs)) / 2``.
+
+    Args:
+        kind: One of :data:`SCHEDULES`.
+        learning_rate: The starting rate, > 0.
+        epochs: How many epochs, >= 1.
+
+    Returns:
+        Array of shape (epochs,).
+
+    Taught in: chapter 05, "Learning-rate schedules".
+    """
+    if kind not in SCHEDULES:
+        raise ValueError(f"kind: expected one of {SCHEDULES}, got {kind!r}")
+    learning_rate = validate.positive_number(learning_rate, "learning_rate")
+    epochs = validate.positive_int(epochs, "epochs")
+    epoch = np.arange(epochs, dtype=np.float64)
+    if kind == "constant":
+        factor = np.ones(epochs)
+    elif kind.startswith("steps"):
+        factor = np.select(
+            [epoch >= 0.8 * epochs, epoch >= 0.55 * epochs, epoch >= 0.3 * epochs],
+            [0.01, 0.1, 0.2],
+            1.0,
+        )
+    elif kind == "exponential":
+        factor = 0.01 ** (epoch / max(epochs - 1, 1))
+    else:
+        factor = (1 + np.cos(np.pi * epoch / epochs)) / 2
+    return learning_rate * factor

@@ -1,12 +1,15 @@
-"""Linear regression trained by gradient descent, and polynomial features.
+"""Linear regression trained by gradient descent, polynomial features, and softmax regression
+trained with a learning-rate schedule.
 
-Taught in: chapter 01, "The learning algorithm" and "Under- and overfitting".
+Taught in: chapter 01, "The learning algorithm" and "Under- and overfitting"; chapter 05,
+"Learning-rate schedules".
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from deepvision import validate
 from deepvision.ops.optim import gradient_descent_step
 from deepvision.validate import float_array, positive_int, positive_number
 
@@ -118,3 +121,62 @@ def polynomial_predict(x, coefficients):
         raise ValueError(f"coefficients: expected at least 2 values, got {coefficients.size}")
     features = polynomial_features(x, coefficients.size - 1)
     return coefficients[0] + features @ coefficients[1:]
+
+
+def train_with_schedule(x, labels, rates, x_val=None, labels_val=None, batch_size=100, seed=0):
+    """Softmax regression trained by mini-batch SGD, one learning rate per epoch.
+
+    The network of chapter 03 with no hidden layer (``probs = softmax(x @ w + b)``), trained on
+    the cross-entropy loss; ``rates[e]`` is the learning rate of epoch ``e``. A run whose loss
+    overflows stops there, and its remaining epochs read ``inf`` (loss) and ``nan`` (accuracy).
+
+    Args:
+        x: Inputs (N, D), scaled (pixels / 255).
+        labels: Integer classes (N,).
+        rates: One learning rate per epoch, shape (epochs,).
+        x_val, labels_val: Optional validation data.
+        batch_size: Examples per step.
+        seed: Seeds the initial weights and the shuffles.
+
+    Returns:
+        dict with ``loss`` (mean training loss of each epoch), ``val_accuracy`` (one per epoch;
+        empty without validation data) and ``steps`` (gradient steps per epoch).
+
+    Taught in: chapter 05, "Learning-rate schedules".
+    """
+    x = validate.float_array(x, "x", ndim=2)
+    labels = np.asarray(labels).reshape(-1).astype(int)
+    if labels.shape != (x.shape[0],):
+        raise ValueError(f"labels: expected shape ({x.shape[0]},), got {labels.shape}")
+    rates = validate.number_array(rates, "rates", ndim=1, layout="(epochs,)")
+    batch_size = validate.positive_int(batch_size, "batch_size")
+    rng = np.random.default_rng(seed)
+    w = rng.normal(scale=0.01, size=(x.shape[1], 10))  # small start: the first loss is about log 10
+    b = np.zeros(10)
+    rng = np.random.default_rng(seed + 1)
+    history = {"loss": [], "val_accuracy": [], "steps": -(-len(x) // batch_size)}
+    broken = False
+    for rate in rates:
+        losses = []
+        if not broken:
+            order = rng.permutation(len(x))
+            with np.errstate(all="ignore"):
+                for start in range(0, len(x), batch_size):
+                    batch = order[start : start + batch_size]
+                    z = x[batch] @ w + b
+                    probs = np.exp(z - z.max(axis=1, keepdims=True))  # softmax, chapter 01
+                    probs /= probs.sum(axis=1, keepdims=True)
+                    rows = np.arange(len(batch))
+                    losses.append(-np.mean(np.log(np.clip(probs[rows, labels[batch]], 1e-12, 1))))
+                    probs[rows, labels[batch]] -= 1  # dL/dz = probs - one_hot, chapter 03
+                    w -= rate * (x[batch].T @ probs) / len(batch)
+                    b -= rate * probs.mean(axis=0)
+            broken = not (np.isfinite(losses).all() and np.isfinite(w).all())
+        history["loss"].append(np.inf if broken else float(np.mean(losses)))
+        if x_val is not None:
+            with np.errstate(all="ignore"):
+                logits = np.asarray(x_val, dtype=np.float64) @ w + b
+            predicted = np.argmax(logits, axis=1)
+            accuracy = float(np.mean(predicted == np.asarray(labels_val).reshape(-1)))
+            history["val_accuracy"].append(np.nan if broken else accuracy)
+    return history

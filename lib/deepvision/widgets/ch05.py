@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepvision import validate
 from deepvision.data import MAX_ASPECT_RATIO, load_digit_image
 from deepvision.ops.labels import top_predictions
+from deepvision.ops.optim import SCHEDULES, schedule_rates
+from deepvision.ops.regression import train_with_schedule
 from deepvision.plots import plot_prediction
 from deepvision.widgets._base import interactive_figure
 
@@ -34,106 +35,6 @@ __all__ = [
     "top_predictions",
     "train_with_schedule",
 ]
-
-SCHEDULES = ("constant", "steps (the book's shape)", "exponential", "cosine")
-
-
-def schedule_rates(kind, learning_rate, epochs):
-    """The learning rate of every epoch (counted from 0) for one schedule shape.
-
-    * ``"constant"``: ``learning_rate`` throughout;
-    * ``"steps (the book's shape)"``: divided by 5, 10 and 100 after 30%, 55% and 80% of the
-      epochs (for the book's 20 epochs: from epochs 6, 11 and 16, as chapter 05's schedule);
-    * ``"exponential"``: multiplied by the same factor each epoch, down to 1% at the last one;
-    * ``"cosine"``: ``learning_rate * (1 + cos(pi * epoch / epochs)) / 2``.
-
-    Args:
-        kind: One of :data:`SCHEDULES`.
-        learning_rate: The starting rate, > 0.
-        epochs: How many epochs, >= 1.
-
-    Returns:
-        Array of shape (epochs,).
-
-    Taught in: chapter 05, "Learning-rate schedules".
-    """
-    if kind not in SCHEDULES:
-        raise ValueError(f"kind: expected one of {SCHEDULES}, got {kind!r}")
-    learning_rate = validate.positive_number(learning_rate, "learning_rate")
-    epochs = validate.positive_int(epochs, "epochs")
-    epoch = np.arange(epochs, dtype=np.float64)
-    if kind == "constant":
-        factor = np.ones(epochs)
-    elif kind.startswith("steps"):
-        factor = np.select(
-            [epoch >= 0.8 * epochs, epoch >= 0.55 * epochs, epoch >= 0.3 * epochs],
-            [0.01, 0.1, 0.2],
-            1.0,
-        )
-    elif kind == "exponential":
-        factor = 0.01 ** (epoch / max(epochs - 1, 1))
-    else:
-        factor = (1 + np.cos(np.pi * epoch / epochs)) / 2
-    return learning_rate * factor
-
-
-def train_with_schedule(x, labels, rates, x_val=None, labels_val=None, batch_size=100, seed=0):
-    """Softmax regression trained by mini-batch SGD, one learning rate per epoch.
-
-    The network of chapter 03 with no hidden layer (``probs = softmax(x @ w + b)``), trained on
-    the cross-entropy loss; ``rates[e]`` is the learning rate of epoch ``e``. A run whose loss
-    overflows stops there, and its remaining epochs read ``inf`` (loss) and ``nan`` (accuracy).
-
-    Args:
-        x: Inputs (N, D), scaled (pixels / 255).
-        labels: Integer classes (N,).
-        rates: One learning rate per epoch, shape (epochs,).
-        x_val, labels_val: Optional validation data.
-        batch_size: Examples per step.
-        seed: Seeds the initial weights and the shuffles.
-
-    Returns:
-        dict with ``loss`` (mean training loss of each epoch), ``val_accuracy`` (one per epoch;
-        empty without validation data) and ``steps`` (gradient steps per epoch).
-
-    Taught in: chapter 05, "Learning-rate schedules".
-    """
-    x = validate.float_array(x, "x", ndim=2)
-    labels = np.asarray(labels).reshape(-1).astype(int)
-    if labels.shape != (x.shape[0],):
-        raise ValueError(f"labels: expected shape ({x.shape[0]},), got {labels.shape}")
-    rates = validate.number_array(rates, "rates", ndim=1, layout="(epochs,)")
-    batch_size = validate.positive_int(batch_size, "batch_size")
-    rng = np.random.default_rng(seed)
-    w = rng.normal(scale=0.01, size=(x.shape[1], 10))  # small start: the first loss is about log 10
-    b = np.zeros(10)
-    rng = np.random.default_rng(seed + 1)
-    history = {"loss": [], "val_accuracy": [], "steps": -(-len(x) // batch_size)}
-    broken = False
-    for rate in rates:
-        losses = []
-        if not broken:
-            order = rng.permutation(len(x))
-            with np.errstate(all="ignore"):
-                for start in range(0, len(x), batch_size):
-                    batch = order[start : start + batch_size]
-                    z = x[batch] @ w + b
-                    probs = np.exp(z - z.max(axis=1, keepdims=True))  # softmax, chapter 01
-                    probs /= probs.sum(axis=1, keepdims=True)
-                    rows = np.arange(len(batch))
-                    losses.append(-np.mean(np.log(np.clip(probs[rows, labels[batch]], 1e-12, 1))))
-                    probs[rows, labels[batch]] -= 1  # dL/dz = probs - one_hot, chapter 03
-                    w -= rate * (x[batch].T @ probs) / len(batch)
-                    b -= rate * probs.mean(axis=0)
-            broken = not (np.isfinite(losses).all() and np.isfinite(w).all())
-        history["loss"].append(np.inf if broken else float(np.mean(losses)))
-        if x_val is not None:
-            with np.errstate(all="ignore"):
-                logits = np.asarray(x_val, dtype=np.float64) @ w + b
-            predicted = np.argmax(logits, axis=1)
-            accuracy = float(np.mean(predicted == np.asarray(labels_val).reshape(-1)))
-            history["val_accuracy"].append(np.nan if broken else accuracy)
-    return history
 
 
 def draw_schedule(x, labels, x_val, labels_val, kind, learning_rate, epochs=12, baseline=None):

@@ -60,6 +60,7 @@ if NO_TENSORFLOW:
 SHARED_EXPENSIVE_FIXTURES = {"batch", "graded", "applications"}
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """Tests that use the ``keras`` or ``tf`` fixture belong to the ``keras`` tier; tests that
     share an expensive module fixture share a worker."""
@@ -69,6 +70,31 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.keras)
         for fixture in sorted(SHARED_EXPENSIVE_FIXTURES & names):
             item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}.{fixture}"))
+    if getattr(config.option, "loadgroup", False):  # a pytest-xdist worker under --dist loadgroup
+        _keep_groups_together(items)
+
+
+def _keep_groups_together(items):
+    """Give each test in an ``xdist_group`` the ``@group`` suffix on its node id by which
+    pytest-xdist's ``loadgroup`` scheduler keeps a group on one worker.
+
+    pytest-xdist 3.8 writes that suffix to ``item._nodeid``, which pytest 9 no longer reads (a
+    node id lives in ``item._id``): every group was split across the workers (two Colab
+    simulations uninstalling each other's course, a class graded twice). This writes it where
+    pytest reads it; tests/test_workers.py checks that it does.
+    """
+    try:
+        from _pytest.nodeid import coerce_node_id
+    except ImportError:  # pytest 8 and older: pytest-xdist's own suffix works
+        return
+    for item in items:
+        groups = sorted(
+            {str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+             for mark in item.iter_markers("xdist_group")}
+        )  # fmt: skip
+        nodeid = item.nodeid
+        if groups and nodeid.rfind("@") <= nodeid.rfind("]"):
+            item._id = coerce_node_id(f"{nodeid}@{'_'.join(groups)}")
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import fcntl
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 from deepvision.build import execute, taught_output_differences
@@ -20,6 +22,7 @@ __all__ = [
     "solution_notebooks",
     "student_notebooks",
     "taught_output_differences",
+    "tracked_copy",
 ]
 
 
@@ -56,3 +59,18 @@ def record_time(name, seconds):
         times = json.loads(out.read_text()) if out.exists() else {}
         times[name] = round(seconds, 1)
         out.write_text(json.dumps(times, indent=1, sort_keys=True) + "\n")
+
+
+def tracked_copy(target: Path) -> Path:
+    """The files git tracks or would track (what CI's clean clone holds), copied to ``target``."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    for name in filter(None, (item.decode() for item in listed)):
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    return target

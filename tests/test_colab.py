@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import textwrap
 import time
@@ -37,7 +36,7 @@ from pathlib import Path
 import pytest
 
 from deepvision import environment
-from tests.notebooks import errors, solution_notebooks
+from tests.notebooks import errors, solution_notebooks, tracked_copy
 
 pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("colab")]
 
@@ -155,18 +154,7 @@ def _freeze():
 def _snapshot_repository(directory):
     """A bare repository whose ``main`` is one commit of this working tree's files (those git
     tracks or would track: CI's clean clone has exactly these). Returns its path."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout.split(b"\0")
-    tree = directory / "tree"
-    for name in filter(None, (item.decode() for item in listed)):
-        source = ROOT / name
-        if source.is_file():
-            (tree / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, tree / name)
+    tree = tracked_copy(directory / "tree")
     git = ["git", "-c", "user.name=colab-sim", "-c", "user.email=colab-sim@localhost"]
     subprocess.run([*git, "init", "-q", "-b", "main", str(tree)], check=True)
     subprocess.run([*git, "-C", str(tree), "add", "-A"], check=True)

@@ -4,7 +4,7 @@ import re
 
 import tomllib
 
-from tests.notebooks import ROOT
+from tests.notebooks import ROOT, tracked_copy
 
 
 def _pyproject():
@@ -90,24 +90,6 @@ def test_the_files_a_chapter_reads_are_package_data():
     assert weights.stat().st_size <= 5 * 1024 * 1024
 
 
-def _tracked_copy(target):
-    """The files git tracks or would track (what a clean clone holds), copied to ``target``."""
-    import shutil
-    import subprocess
-
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout.split(b"\0")
-    for name in filter(None, (item.decode() for item in listed)):
-        if (ROOT / name).is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, target / name)
-    return target
-
-
 def test_the_wheel_carries_every_asset(tmp_path):
     """What pip installs on Colab (a wheel built from the repository) holds every file under
     lib/deepvision/assets/, whatever chapters add there."""
@@ -115,7 +97,7 @@ def test_the_wheel_carries_every_asset(tmp_path):
     import sys
     import zipfile
 
-    source = _tracked_copy(tmp_path / "source")
+    source = tracked_copy(tmp_path / "source")
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)],
         capture_output=True,

@@ -60,7 +60,6 @@ if NO_TENSORFLOW:
 SHARED_EXPENSIVE_FIXTURES = {"batch", "graded", "applications"}
 
 
-@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """Tests that use the ``keras`` or ``tf`` fixture belong to the ``keras`` tier; tests that
     share an expensive module fixture share a worker."""

@@ -363,7 +363,7 @@ def _move(page, widget, spec, move):
         box.press("Enter")
     else:
         return [f"{where}: unknown kind of move {move.kind!r}"]
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 40
     while _drawn(widget) == before and time.monotonic() < deadline:
         page.wait_for_timeout(250)
     if _drawn(widget) == before:
@@ -373,6 +373,20 @@ def _move(page, widget, spec, move):
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=_chapter)
 def test_every_chapter_runs_and_its_widgets_move_in_a_real_browser(lab, chromium, notebook):
+    """A chapter that fails is tried once more, in a fresh page with a fresh kernel: on a busy
+    2-core machine a key press or a redraw is sometimes lost (the first failure is printed, and
+    both are reported when the second try fails too)."""
+    try:
+        _open_run_and_move(lab, chromium, notebook)
+    except AssertionError as first:
+        print(f"first try failed, trying once more: {first}")
+        try:
+            _open_run_and_move(lab, chromium, notebook)
+        except AssertionError as second:
+            raise AssertionError(f"failed twice:\n1. {first}\n2. {second}") from None
+
+
+def _open_run_and_move(lab, chromium, notebook):
     base, token, log_path = lab
     chapter = _chapter(notebook)
     expected = CASES.get(chapter, [])
@@ -405,7 +419,7 @@ def test_every_chapter_runs_and_its_widgets_move_in_a_real_browser(lab, chromium
             has=page.locator(".jupyter-widgets, .widget-output, .widget-box")
         )
         # widget views render a moment after their cell ends
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 40
         while widgets.count() < len(expected) and time.monotonic() < deadline:
             page.wait_for_timeout(250)
         found = widgets.count()

@@ -68,6 +68,24 @@ def nbgrader(args, course_root: Path, gradebook: Path, root: Path | None = None,
     )
 
 
+def generate_assignment(chapter: str, course_root: Path, gradebook: Path,
+                        root: Path | None = None) -> tuple[int | None, str]:
+    """``nbgrader generate_assignment <chapter> --force`` from autograder/, as :func:`nbgrader`
+    runs it, but forked from a process that imported nbgrader once
+    (:func:`deepvision.grade.runner.run_app`): generating twelve chapters or registering one
+    for grading no longer starts nbgrader and ``alembic`` from scratch each time.
+
+    Returns:
+        ``(exit code, nbgrader's output)``.
+    """
+    from deepvision.grade.runner import run_app
+
+    root = root or repo_root()
+    with tempfile.TemporaryDirectory(prefix="deepvision-nbgrader-log-") as logs:
+        return run_app(["generate_assignment", chapter, "--force"], root / "autograder",
+                       nbgrader_env(course_root, gradebook), Path(logs) / "nbgrader.log")
+
+
 def generate(target: Path, chapter_ids=None, root: Path | None = None) -> list[Path]:
     """Generate student notebooks for ``chapter_ids`` (default: all) into ``target``/chNN/.
 
@@ -87,14 +105,9 @@ def generate(target: Path, chapter_ids=None, root: Path | None = None) -> list[P
                 raise ValueError(
                     f"chapter: no folder solutions/{chapter}; have {assignments(root)}"
                 )
-            result = nbgrader(
-                ["generate_assignment", chapter, "--force"], scratch, scratch / "gradebook.db", root
-            )
-            if result.returncode != 0:
-                raise RuntimeError(
-                    f"nbgrader generate_assignment {chapter} failed:\n"
-                    f"{result.stdout}{result.stderr}"
-                )
+            code, log = generate_assignment(chapter, scratch, scratch / "gradebook.db", root)
+            if code != 0:
+                raise RuntimeError(f"nbgrader generate_assignment {chapter} failed:\n{log}")
             destination = Path(target) / chapter
             if destination.exists():
                 shutil.rmtree(destination)

@@ -76,11 +76,10 @@ def register_chapters(repo: Path, chapters: list[str], main_db: Path, run_root: 
                 raise ValueError(f"chapter: solutions/{chapter} should hold exactly one notebook, "
                                  f"found {len(notebooks)}")
             shutil.copytree(source, scratch / "solutions" / chapter)
-            result = build.nbgrader(["generate_assignment", chapter, "--force"], scratch, main_db,
-                                    repo)
-            if result.returncode != 0:
+            code, log = build.generate_assignment(chapter, scratch, main_db, repo)
+            if code != 0:
                 raise RuntimeError(f"nbgrader generate_assignment {chapter} failed:\n"
-                                   f"{result.stdout[-2000:]}{result.stderr[-2000:]}")
+                                   f"{log[-4000:]}")
             released = nbformat.read(
                 str(scratch / "chapters" / chapter / notebooks[0].name), as_version=4
             )

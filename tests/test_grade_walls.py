@@ -22,6 +22,7 @@ import nbformat
 import pytest
 
 from deepvision.grade import cli, report, walls
+from deepvision.grade.submissions import GUARD_PREFIX
 
 pytestmark = pytest.mark.nbgrader
 
@@ -391,13 +392,28 @@ def _chapters():
 def test_every_chapter_grades_its_own_solution_in_full_marks_behind_the_walls(tmp_path, chapter):
     """The run grades the chapter's reference solution first and stops unless it earns full
     marks, so an exit code of 0 with an untouched notebook proves it; the untouched notebook
-    then earns nothing. One chapter per test, so pytest-xdist spreads the chapters over its
-    workers."""
+    then earns nothing, and fails only where the learner has work to do: every cell that raised
+    is the learner's (NotImplementedError from a stub, directly or through a check), and every
+    graded cell failed (a stub is never worth points). One chapter per test, so pytest-xdist
+    spreads the chapters over its workers; this is the one run of each student copy."""
     course = tmp_path / "course"
-    _submit(course, "untouched", chapter, next((ROOT / "chapters" / chapter).glob("*.ipynb")))
+    release = next((ROOT / "chapters" / chapter).glob("*.ipynb"))
+    _submit(course, "untouched", chapter, release)
     code = cli.main(["autograde", chapter, "--course", str(course), "--workers", "1",
                      "--no-feedback", "--cell-timeout", "120", "--timeout", "300"])
     assert code == 0
     assert (course / "grading" / f"reference-{chapter}.txt").exists(), chapter
     records = report.read_records(course, [chapter])
     assert [(r["chapter"], r["status"], r["score"]) for r in records] == [(chapter, "graded", 0.0)]
+    graded = nbformat.read(str(course / "autograded" / "untouched" / chapter / release.name),
+                           as_version=4)
+    cells = [c for c in graded.cells if not c.source.startswith(GUARD_PREFIX)]
+    failed = {index: output for index, cell in enumerate(cells)
+              for output in cell.get("outputs", []) if output.get("output_type") == "error"}
+    wrong_kind = [f"cell {index}: {output['ename']}: {output['evalue'][:300]}"
+                  for index, output in failed.items() if output["ename"] != "NotImplementedError"]
+    assert not wrong_kind, "scaffolding errors (not the learner's work):\n" + "\n".join(wrong_kind)
+    graded_cells = [i for i, c in enumerate(cells) if c.metadata.get("nbgrader", {}).get("grade")]
+    assert len(graded_cells) >= 5, chapter
+    passed = sorted(set(graded_cells) - set(failed))
+    assert not passed, f"graded cells {passed} pass on an untouched notebook"

@@ -1,13 +1,18 @@
 """The grading sandbox's walls, tried by hostile submissions of a TensorFlow chapter (04).
 
 One batch, graded by ``python -m deepvision.grade autograde ch04`` with 2 workers in quick mode:
-two honest submissions, and the solution with one attack appended per student: read another
-submission, rewrite the real gradebook (found through the process list, the environment or its
-known path), read the instructor's source notebook and a file in the instructor's space, open a
-network connection, leave an orphan process, fork until stopped, fill the disk, read the
-grader's environment. Each attack prints ``WALL HELD`` or ``WALL BROKEN``; each case also checks
-the effect from outside (gradebook rows, processes, free disk, a listening socket). The batch
-runs with ``DEEPVISION_DATA_DIR`` given as a relative path, which once marked honest work down.
+an honest submission, and two hostile ones, each the solution with attacks appended as cells of
+their own. The snooper reads another submission, rewrites the real gradebook (found through the
+process list, the environment or its known path), reads the instructor's source notebook and a
+file in the instructor's space, opens network connections and reads the grader's environment;
+the resource hog leaves an orphan process, fills the disk and forks until stopped (last: after
+it, nothing can start a process). Each attack cell prints ``WALL HELD`` or ``WALL BROKEN``; each
+case also checks the effect from outside (gradebook rows, processes, free disk, a listening
+socket). The batch runs with ``DEEPVISION_DATA_DIR`` given as a relative path, which once marked
+honest work down.
+
+The attacks share two submissions rather than taking one each: every submission costs a whole
+TensorFlow notebook (ch04), and each attack's cell is read on its own.
 """
 
 from __future__ import annotations
@@ -57,8 +62,17 @@ def _held(message):
     return f"print('WALL HELD:', {message})"
 
 
+#: student -> the attacks appended to the solution, in order (the fork bomb last: once it holds
+#: every process slot, no later cell could start one)
+HOSTILE = {
+    "snooper": ["read_other", "gradebook", "read_source", "network", "environment"],
+    "hog": ["orphan", "disk_filler", "fork_bomb"],
+}
+ATTACKS = [attack for attacks in HOSTILE.values() for attack in attacks]
+
+
 def _attacks(course: Path, secret: Path, port: int) -> dict[str, str]:
-    """``{student: code appended to the solution}``; every branch prints HELD or BROKEN."""
+    """``{attack: code of its cell}``; every branch prints HELD or BROKEN."""
     other = course / "submitted" / "honest" / "ch04" / f"{NAME}.ipynb"
     gradebook = course / "gradebook.db"
     return {
@@ -220,10 +234,10 @@ def batch(tmp_path_factory):
     secret.write_text("the instructor's private notes")
     port, accepted, stop = _listener()
     attacks = _attacks(course, secret, port)
-    for student in ["honest", "honest_too", *attacks]:
+    for student in ["honest", *HOSTILE]:
         notebook = nbformat.read(str(SOLUTION), as_version=4)
-        if student in attacks:
-            notebook.cells.append(nbformat.v4.new_code_cell(attacks[student]))
+        for attack in HOSTILE.get(student, []):
+            notebook.cells.append(nbformat.v4.new_code_cell(f"# attack: {attack}{attacks[attack]}"))
         folder = course / "submitted" / student / "ch04"
         folder.mkdir(parents=True)
         nbformat.write(notebook, str(folder / f"{NAME}.ipynb"))
@@ -245,25 +259,27 @@ def batch(tmp_path_factory):
             "free_before": free_before, "free_after": _free_disk()}
 
 
-def _printed(batch, student) -> str:
+def _printed(batch, attack) -> str:
+    """What the cell of ``attack`` printed, in the autograded copy of the submission holding it."""
+    student = next(s for s, attacks in HOSTILE.items() if attack in attacks)
     path = batch["course"] / "autograded" / student / "ch04" / f"{NAME}.ipynb"
     notebook = nbformat.read(str(path), as_version=4)
-    return "".join(output.get("text", "") for cell in notebook.cells if cell.cell_type == "code"
-                   for output in cell.outputs)
+    cells = [c for c in notebook.cells if c.source.startswith(f"# attack: {attack}\n")]
+    assert len(cells) == 1, f"{student}: the cell of {attack} is not in the graded notebook"
+    return "".join(output.get("text", "") for output in cells[0].outputs)
 
 
 def test_honest_work_keeps_full_marks_beside_the_attacks(batch):
-    for student in ("honest", "honest_too"):
-        record = batch["records"][student]
-        assert (record["status"], record["score"], record["max_score"]) == ("graded", FULL, FULL)
+    record = batch["records"]["honest"]
+    assert (record["status"], record["score"], record["max_score"]) == ("graded", FULL, FULL)
 
 
-@pytest.mark.parametrize("student", ["read_other", "gradebook", "read_source", "network",
-                                     "orphan", "fork_bomb", "disk_filler", "environment"])
-def test_each_wall_holds(batch, student):
-    printed = _printed(batch, student)
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_each_wall_holds(batch, attack):
+    printed = _printed(batch, attack)
     assert "WALL HELD" in printed, printed[-2000:]
     assert "WALL BROKEN" not in printed, printed[-2000:]
+    student = next(s for s, attacks in HOSTILE.items() if attack in attacks)
     assert batch["records"][student]["score"] == FULL, batch["records"][student]
 
 
@@ -272,7 +288,8 @@ def test_the_gradebook_was_not_rewritten(batch):
         rows = db.execute("SELECT count(*) FROM grade WHERE manual_score IS NOT NULL").fetchone()
         graded = db.execute("SELECT count(*) FROM grade WHERE auto_score IS NOT NULL").fetchone()
     assert rows == (0,)  # autograding writes auto scores only; the attack wrote manual ones
-    assert graded[0] == GRADED_CELLS * 10  # ten submissions, every graded cell scored once
+    # every graded cell of every submission scored once
+    assert graded[0] == GRADED_CELLS * (1 + len(HOSTILE))
     assert "processes visible: " in _printed(batch, "gradebook")
     visible = int(_printed(batch, "gradebook").split("processes visible: ")[1].split()[0])
     assert visible <= 5  # the sandbox's own pid namespace

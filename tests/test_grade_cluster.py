@@ -152,10 +152,11 @@ def _kill_while_grading(client, student: str, times: int, killed: list, stop) ->
 def test_a_worker_killed_mid_run_costs_a_retry_and_a_submission_that_kills_workers_fails(
         tmp_path, capsys):
     course = tmp_path / "course"
-    batch = {"honest": nbformat.read(str(SOLUTION), as_version=4), "partial": _partial(),
+    # beside the two that lose a worker, one graded undisturbed (the mixed kinds are the
+    # agreement test's business)
+    batch = {"honest": nbformat.read(str(SOLUTION), as_version=4),
              "interrupted": nbformat.read(str(SOLUTION), as_version=4),
-             "victim": nbformat.read(str(SOLUTION), as_version=4),
-             "untouched": nbformat.read(str(RELEASED), as_version=4)}
+             "victim": nbformat.read(str(SOLUTION), as_version=4)}
     _submit(course, batch)
     # allowed-failures 1: a task is retried after one worker death, failed after a second
     with _cluster_config(**{"distributed.scheduler.allowed-failures": 1}), \
@@ -184,14 +185,13 @@ def test_a_worker_killed_mid_run_costs_a_retry_and_a_submission_that_kills_worke
     records = _records(course)
     assert sorted(records) == sorted(batch)
     assert {s: (r["status"], r["score"]) for s, r in records.items()} == {
-        "honest": ("graded", 11.0), "partial": ("graded", 3.0), "interrupted": ("graded", 11.0),
-        "victim": ("failed", 0.0), "untouched": ("graded", 0.0)}
+        "honest": ("graded", 11.0), "interrupted": ("graded", 11.0), "victim": ("failed", 0.0)}
     assert "2 Dask workers died while grading it" in records["victim"]["reason"]
     # written exactly once each: one progress line per submission, one row per exercise
     for student in batch:
         assert said.err.count(f"last: {student}/ch01 ") == 1, student
     rows = gb.grade_rows(course / "gradebook.db")
-    assert len(rows) == 5 * 7 and len({(r["student"], r["exercise"]) for r in rows}) == 5 * 7
+    assert len(rows) == 3 * 7 and len({(r["student"], r["exercise"]) for r in rows}) == 3 * 7
     victim = [r for r in rows if r["student"] == "victim"]
     assert all(r["needs_manual_grade"] and r["auto_score"] == 0 for r in victim)
     assert "victim" in said.out and "failed" in said.out  # the summary table says so

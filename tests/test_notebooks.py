@@ -61,7 +61,7 @@ def _tiny(arrays, train, test, seed=0):
 def tiny_data_dir(tmp_path_factory, data_dir):
     """mnist.npz and cifar10.npz (the full files' names and layout) with a few hundred images."""
     directory = tmp_path_factory.mktemp("tiny-data")
-    for name, (train, test) in {"mnist": (600, 200), "cifar10": (300, 100)}.items():
+    for name, (train, test) in {"mnist": (600, 200), "cifar10": (150, 100)}.items():
         source = Path(data_dir) / f"{name}.npz"
         if not source.exists():
             source = Path(data_dir) / f"{name}-small.npz"

@@ -382,3 +382,15 @@ def test_two_graders_on_one_machine_never_give_a_sandbox_user_twice(tmp_path):
     again = RunDirectory(tmp_path / "c", ROOT, Limits())
     assert again.new_uid() == held[0]  # given back: free for the next sandbox
     assert second.new_uid() not in held
+
+
+def test_the_alembic_head_read_in_process_is_the_one_the_alembic_command_prints():
+    """Registering stamps new gradebooks with :func:`runner.alembic_head` instead of nbgrader's
+    ``get_alembic_version`` (which runs ``alembic heads``): both must name the same revision."""
+    import nbgrader.api
+
+    from deepvision.grade import runner
+
+    head = runner.alembic_head()
+    assert len(head) == 12 and all(c in "0123456789abcdef" for c in head), head
+    assert head == nbgrader.api.get_alembic_version().split()[0].strip()

@@ -14,7 +14,6 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from nbclient.exceptions import CellTimeoutError
 
 from tests.notebooks import (
     errors,
@@ -26,10 +25,6 @@ from tests.notebooks import (
 )
 
 pytestmark = pytest.mark.notebook
-
-#: Seconds a cell may take in full mode on tiny data (the longest, chapter 07's training of the
-#: book's full-width network for 20 epochs, takes 46 s on an idle machine).
-CELL_TIMEOUT = 150
 
 #: Graded cells that full mode on a few hundred images cannot pass, and the one way they may
 #: fail: their accuracy target is full MNIST's (95%), which a tiny training set cannot reach.
@@ -77,15 +72,9 @@ def tiny_data_dir(tmp_path_factory, data_dir):
 
 @pytest.mark.parametrize("path", solution_notebooks(), ids=_id)
 def test_solution_notebook_runs_in_full_mode_on_tiny_datasets(path, tiny_data_dir):
-    env = {"DEEPVISION_QUICK": None, "DEEPVISION_DATA_DIR": str(tiny_data_dir)}
-    try:
-        notebook, seconds = execute(path, timeout=CELL_TIMEOUT, env=env)
-    except CellTimeoutError as stalled:
-        # seen in CI twice (chapter 09, after 25 minutes of suite): the kernel idle in its event
-        # loop and nbclient idle in its own, a reply lost between them (py-spy on both). The
-        # longest full-mode cell on tiny data takes under a minute; a stall is not the notebook's
-        print(f"stalled ({str(stalled).splitlines()[0][:200]}): running it once more")
-        notebook, seconds = execute(path, timeout=CELL_TIMEOUT, env=env)
+    notebook, seconds = execute(
+        path, env={"DEEPVISION_QUICK": None, "DEEPVISION_DATA_DIR": str(tiny_data_dir)}
+    )
     record_time(f"full-mode/{_id(path)}", seconds)
     assert "full mode" in "".join(o.get("text", "") for o in notebook.cells[1].outputs), (
         "the first cell should announce full mode"

@@ -1,4 +1,6 @@
-"""Run one nbgrader command in a separate process with a wall-time and a memory limit.
+"""Run one nbgrader command in a separate process: with a wall-time and a memory limit for
+grading (:func:`run_limited`), without limits for ``generate_assignment`` (:func:`run_app`, used
+by the grader's registration and by ``python -m deepvision.build generate``).
 
 Starting ``nbgrader`` from the shell costs about 3 s of CPU (it imports nbgrader, nbconvert,
 jupyter_client, sqlalchemy...) before it does anything: on a 2-core machine that is a third of the

@@ -19,6 +19,7 @@ from tests.notebooks import (
     errors,
     execute,
     nbgrader_meta,
+    phases,
     record_time,
     solution_notebooks,
     taught_output_differences,
@@ -75,7 +76,7 @@ def test_solution_notebook_runs_in_full_mode_on_tiny_datasets(path, tiny_data_di
     notebook, seconds = execute(
         path, env={"DEEPVISION_QUICK": None, "DEEPVISION_DATA_DIR": str(tiny_data_dir)}
     )
-    record_time(f"full-mode/{_id(path)}", seconds)
+    record_time(f"full-mode/{_id(path)}", seconds, notebook)
     assert "full mode" in "".join(o.get("text", "") for o in notebook.cells[1].outputs), (
         "the first cell should announce full mode"
     )
@@ -100,3 +101,28 @@ def test_the_tiny_datasets_keep_the_real_layout(tiny_data_dir):
     with np.load(tiny_data_dir / "cifar10.npz") as cifar:
         assert cifar["x_test"].shape == (100, 32, 32, 3) and cifar["y_test"].shape == (100, 1)
     assert os.environ.get("DEEPVISION_QUICK") == "1", "the full-mode run must not leak its mode"
+
+
+def test_phases_say_where_a_slow_run_spent_its_time():
+    def cell(busy, idle):
+        stamps = {
+            "iopub.status.busy": f"2026-12-02T01:00:{busy:06.3f}Z",
+            "iopub.status.idle": f"2026-12-02T01:00:{idle:06.3f}Z",
+        }
+        return nbformat.v4.new_code_cell("pass", metadata={"execution": stamps})
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        cell(2, 3),
+        nbformat.v4.new_markdown_cell("text"),
+        cell(3.5, 4),
+        cell(34, 35.5),
+    ]
+    got = phases(notebook, seconds=40)
+    assert got == {
+        "cells": 3.0,
+        "between": 30.5,
+        "outside": 6.5,
+        "slowest": [["before cell 3", 30.0], ["cell 3", 1.5], ["cell 0", 1.0]],
+    }
+    assert phases(nbformat.v4.new_notebook(), seconds=5)["outside"] == 5

@@ -7,9 +7,10 @@ exports a grades CSV and a list of submissions that need a human. See autograder
 
 Modules: :mod:`~deepvision.grade.cli` (the command), :mod:`~deepvision.grade.submissions`
 (finding and preparing notebooks), :mod:`~deepvision.grade.sandbox` (one submission under
-limits), :mod:`~deepvision.grade.kernel` (the limited kernel), :mod:`~deepvision.grade.hooks`
-(nbgrader preprocessors), :mod:`~deepvision.grade.gradebook` (the SQLite gradebook),
-:mod:`~deepvision.grade.report` (progress, summary, CSV), :mod:`~deepvision.grade.pool` (where
-submissions are graded and the record each one sends back), :mod:`~deepvision.grade.cluster`
-(the same on a Dask cluster, ``--cluster``).
+limits), :mod:`~deepvision.grade.kernel` (the limited kernel), :mod:`~deepvision.grade.channels`
+(the kernel client's channels), :mod:`~deepvision.grade.hooks` (nbgrader preprocessors),
+:mod:`~deepvision.grade.gradebook` (the SQLite gradebook), :mod:`~deepvision.grade.report`
+(progress, summary, CSV), :mod:`~deepvision.grade.pool` (where submissions are graded and the
+record each one sends back), :mod:`~deepvision.grade.cluster` (the same on a Dask cluster,
+``--cluster``).
 """

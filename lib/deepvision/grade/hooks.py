@@ -3,7 +3,8 @@
 - :class:`TrackedExecute`: nbgrader's ``Execute`` that writes the index and first line of the cell
   it is about to run to ``DEEPVISION_GRADE_PROGRESS``, so that when a kernel dies or a submission
   runs past its wall-time limit the grader knows which cell did it (written by nbgrader's
-  process, out of the learner's reach).
+  process, out of the learner's reach); it reads the kernel through
+  :mod:`deepvision.grade.channels`.
 - :class:`RedactFeedback`: runs last when nbgrader generates feedback; removes the guard cells
   the grader inserted and every line of the guard's report, removes the hidden-test blocks from
   the graded cells' source, shortens their error tracebacks to one line (a traceback would quote
@@ -20,6 +21,7 @@ import os
 
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 
+from deepvision.grade.channels import use_polled_channels
 from deepvision.grade.guard import MARKER
 from deepvision.grade.submissions import GUARD_PREFIX, GUARD_TAG, first_line, source_sha
 
@@ -30,7 +32,12 @@ HIDDEN_NOTE = "# (hidden tests ran here; they are not shown in feedback)"
 
 
 class TrackedExecute(Execute):
-    """nbgrader's Execute, logging each cell it starts and each cell that times out."""
+    """nbgrader's Execute, logging each cell it starts and each cell that times out, and
+    reading the kernel through :mod:`deepvision.grade.channels` (a widget cell's reply can
+    otherwise go unseen until the cell timeout, and the submission past its wall-time limit)."""
+
+    def create_kernel_manager(self):
+        return use_polled_channels(super().create_kernel_manager())
 
     def _record(self, event, cell, cell_index):
         path = os.environ.get("DEEPVISION_GRADE_PROGRESS")

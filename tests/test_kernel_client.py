@@ -9,6 +9,7 @@ own asyncio channel misses that reply until its wait times out (or forever, with
 """
 
 import asyncio
+import contextlib
 import time
 
 import pytest
@@ -22,14 +23,25 @@ from deepvision.grade import channels
 from deepvision.grade.hooks import TrackedExecute
 
 
-async def _reply_time(channel_class, timeout, send_during_wait):
-    """Seconds from the reply's arrival until ``get_msg`` returns it (None: not within 3 s)."""
+@contextlib.contextmanager
+def _socket_pair():
+    """``(kernel, client)``: a ROUTER bound on a TCP port and an asyncio DEALER connected to it."""
     context = zmq.asyncio.Context()
     kernel = zmq.Context.instance().socket(zmq.ROUTER)
     client = context.socket(zmq.DEALER)
     try:
         port = kernel.bind_to_random_port("tcp://127.0.0.1")
         client.connect(f"tcp://127.0.0.1:{port}")
+        yield kernel, client
+    finally:
+        client.close(linger=0)
+        kernel.close(linger=0)
+        context.term()
+
+
+async def _reply_time(channel_class, timeout, send_during_wait):
+    """Seconds from the reply's arrival until ``get_msg`` returns it (None: not within 3 s)."""
+    with _socket_pair() as (kernel, client):
         session = Session(key=b"course")
         channel = channel_class(client, session)
         session.send(client, "kernel_info_request")
@@ -48,10 +60,6 @@ async def _reply_time(channel_class, timeout, send_during_wait):
             return None
         assert message["msg_type"] == "execute_reply"
         return time.monotonic() - arrived
-    finally:
-        client.close(linger=0)
-        kernel.close(linger=0)
-        context.term()
 
 
 def test_a_send_during_the_wait_hides_the_reply_from_jupyter_clients_channel():
@@ -77,21 +85,12 @@ def test_the_polled_channel_finds_the_reply_within_a_poll_slice(timeout):
 
 def test_the_polled_channel_still_times_out_when_nothing_comes():
     async def wait_for_nothing():
-        context = zmq.asyncio.Context()
-        kernel = zmq.Context.instance().socket(zmq.ROUTER)
-        client = context.socket(zmq.DEALER)
-        try:
-            port = kernel.bind_to_random_port("tcp://127.0.0.1")
-            client.connect(f"tcp://127.0.0.1:{port}")
+        with _socket_pair() as (_, client):
             channel = channels.PolledChannel(client, Session(key=b"course"))
             started = time.monotonic()
             with pytest.raises(Exception) as raised:
                 await channel.get_msg(timeout=1.2)
             return type(raised.value).__name__, time.monotonic() - started
-        finally:
-            client.close(linger=0)
-            kernel.close(linger=0)
-            context.term()
 
     name, took = asyncio.run(wait_for_nothing())
     assert name == "Empty" and 1.2 <= took < 1.6

@@ -50,7 +50,7 @@ async def _reply_time(channel_class, timeout, send_during_wait):
         for _ in range(5):
             await asyncio.sleep(0.01)  # the wait is now registered on the socket's wake-up
         session.send(kernel, "execute_reply", ident=identity)
-        time.sleep(0.2)  # the reply arrives while the event loop is not looking
+        time.sleep(0.3)  # the reply arrives while the event loop is not looking
         if send_during_wait:
             session.send(client, "comm_msg")  # nbclient's Output-widget update
         arrived = time.monotonic()
@@ -72,14 +72,17 @@ def test_a_send_during_the_wait_hides_the_reply_from_jupyter_clients_channel():
     assert late is not None and late > 1.0, "found only when its 2 s wait ran out"
 
 
-@pytest.mark.parametrize("timeout", [None, 2.0, 300.0])
-def test_the_polled_channel_finds_the_reply_within_a_poll_slice(timeout):
+@pytest.mark.parametrize("timeout", [None, 2.5, 300.0])
+def test_the_polled_channel_finds_the_reply_within_a_poll_slice(timeout, monkeypatch):
+    # a slice well above the 0.35 s the reply takes to arrive: on a busy machine a wait that a
+    # reply did wake must not look like one that ran out
+    monkeypatch.setattr(channels, "POLL_SLICE", 1.5)
     polled, client = channels.PolledChannel, channels.PolledKernelClient
     before = client.missed_wakeups
     assert asyncio.run(_reply_time(polled, timeout, send_during_wait=False)) is not None
     assert client.missed_wakeups == before, "a reply that woke the wait is not a missed one"
     took = asyncio.run(_reply_time(polled, timeout, send_during_wait=True))
-    assert took is not None and took < 3 * channels.POLL_SLICE
+    assert took is not None and took < channels.POLL_SLICE + 1
     assert client.missed_wakeups == before + 1, "found by reading the socket after one slice"
 
 
@@ -93,7 +96,7 @@ def test_the_polled_channel_still_times_out_when_nothing_comes():
             return type(raised.value).__name__, time.monotonic() - started
 
     name, took = asyncio.run(wait_for_nothing())
-    assert name == "Empty" and 1.2 <= took < 1.6
+    assert name == "Empty" and 1.2 <= took < 3
 
 
 def test_notebooks_run_with_the_polled_client(tmp_path):

